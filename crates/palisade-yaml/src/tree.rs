@@ -1,0 +1,216 @@
+//! The document tree: nodes with positions, and lookups that never panic.
+
+use crate::Pos;
+
+/// A value with the position where it starts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    /// The value.
+    pub value: Value,
+    /// Where the value starts in the source.
+    pub pos: Pos,
+}
+
+/// A YAML value, resolved as Kubernetes tooling resolves it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// `null`, `~` or an empty value.
+    Null,
+    /// A boolean (including YAML 1.1 `yes`/`no`/`on`/`off`).
+    Bool(bool),
+    /// An integer that fits 64 bits.
+    Int(i64),
+    /// A floating-point number.
+    Float(f64),
+    /// A string.
+    Str(String),
+    /// A sequence.
+    Seq(Vec<Node>),
+    /// A mapping.
+    Map(Map),
+}
+
+/// A mapping key: the key's text and where it is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Key {
+    /// The key's text (scalars are keyed by their text, as JSON would key them).
+    pub text: String,
+    /// Where the key is.
+    pub pos: Pos,
+    /// Whether the key was written plain (only a plain `<<` is a merge key).
+    pub(crate) merge: bool,
+}
+
+/// A mapping, in source order. When a key appears twice the last one wins,
+/// as it does when Kubernetes decodes the object.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Map {
+    entries: Vec<(Key, Node)>,
+}
+
+impl Map {
+    /// Builds a map, applying YAML merge keys (`<<: *base`): merged entries
+    /// are added unless the map defines the key itself.
+    pub(crate) fn with_merges(mut entries: Vec<(Key, Node)>) -> Map {
+        if !entries.iter().any(|(k, _)| k.merge && k.text == "<<") {
+            return Map { entries };
+        }
+        let (merges, mut own): (Vec<_>, Vec<_>) = entries
+            .drain(..)
+            .partition(|(k, _)| k.merge && k.text == "<<");
+        let mut extra = Vec::new();
+        for (_, source) in merges {
+            let maps: Vec<Map> = match source.value {
+                Value::Map(m) => vec![m],
+                Value::Seq(items) => items
+                    .into_iter()
+                    .filter_map(|n| match n.value {
+                        Value::Map(m) => Some(m),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            for m in maps {
+                for (k, v) in m.entries {
+                    let defined = own.iter().any(|(o, _)| o.text == k.text)
+                        || extra.iter().any(|(o, _): &(Key, Node)| o.text == k.text);
+                    if !defined {
+                        extra.push((k, v));
+                    }
+                }
+            }
+        }
+        own.extend(extra);
+        Map { entries: own }
+    }
+
+    /// The value for `key` (the last one if the key is repeated).
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|(_, v)| v)
+    }
+
+    /// The key and value for `key` (the last one if the key is repeated).
+    pub fn entry(&self, key: &str) -> Option<(&Key, &Node)> {
+        self.entries
+            .iter()
+            .rev()
+            .find(|(k, _)| k.text == key)
+            .map(|(k, v)| (k, v))
+    }
+
+    /// Entries in source order (repeated keys appear each time).
+    pub fn iter(&self) -> impl Iterator<Item = (&Key, &Node)> {
+        self.entries.iter().map(|(k, v)| (k, v))
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether the map has no entries.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+impl Node {
+    /// The child at `key` when this node is a mapping.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        match &self.value {
+            Value::Map(m) => m.get(key),
+            _ => None,
+        }
+    }
+
+    /// The node at a path of keys, if every step exists.
+    pub fn at(&self, path: &[&str]) -> Option<&Node> {
+        path.iter().try_fold(self, |n, k| n.get(k))
+    }
+
+    /// The deepest node that exists along a path of keys, with how many
+    /// steps were found. Used to point at the nearest enclosing node when the
+    /// field at fault is missing.
+    pub fn deepest<'a>(&'a self, path: &[&str]) -> (&'a Node, usize) {
+        let mut node = self;
+        for (i, k) in path.iter().enumerate() {
+            match node.get(k) {
+                Some(n) => node = n,
+                None => return (node, i),
+            }
+        }
+        (node, path.len())
+    }
+
+    /// The mapping, when this node is one.
+    pub fn as_map(&self) -> Option<&Map> {
+        match &self.value {
+            Value::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// The items, when this node is a sequence.
+    pub fn as_seq(&self) -> Option<&[Node]> {
+        match &self.value {
+            Value::Seq(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Items of a sequence; empty for anything else (a missing list and an
+    /// empty one mean the same to Kubernetes).
+    pub fn items(&self) -> &[Node] {
+        self.as_seq().unwrap_or(&[])
+    }
+
+    /// The string, when this node is one.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The boolean, when this node is one.
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.value {
+            Value::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    /// The integer, when this node is one (floats with no fraction count).
+    pub fn as_i64(&self) -> Option<i64> {
+        match self.value {
+            Value::Int(i) => Some(i),
+            Value::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Some(f as i64),
+            _ => None,
+        }
+    }
+
+    /// Whether this node is null.
+    pub fn is_null(&self) -> bool {
+        matches!(self.value, Value::Null)
+    }
+
+    /// A short rendering of a scalar for messages (collections are summarised).
+    pub fn display(&self) -> String {
+        match &self.value {
+            Value::Null => "null".to_string(),
+            Value::Bool(b) => b.to_string(),
+            Value::Int(i) => i.to_string(),
+            Value::Float(f) => f.to_string(),
+            Value::Str(s) => s.clone(),
+            Value::Seq(s) => format!("[{} items]", s.len()),
+            Value::Map(m) => format!("{{{} keys}}", m.len()),
+        }
+    }
+
+    /// Clones a node; depth is already bounded by the parser's limits, so
+    /// the recursion here is bounded too.
+    pub(crate) fn clone_at_depth_limit(&self) -> Node {
+        self.clone()
+    }
+}
