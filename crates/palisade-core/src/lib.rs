@@ -15,6 +15,7 @@
 
 pub mod config;
 mod finding;
+pub mod image;
 mod rule;
 mod severity;
 pub mod suppress;
