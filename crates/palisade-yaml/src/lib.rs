@@ -253,17 +253,17 @@ impl<'l> Builder<'l> {
                 }
             }
             Event::DocumentEnd => {
-                if !self.skipping {
-                    if let Some(root) = self.root.take() {
-                        let empty = matches!(root.value, Value::Null);
-                        if !empty {
-                            out.documents.push(Document {
-                                root,
-                                start_line: self.doc_start,
-                                end_line: pos.line.max(self.doc_start),
-                            });
-                        }
-                    }
+                let root = if self.skipping {
+                    None
+                } else {
+                    self.root.take()
+                };
+                if let Some(root) = root.filter(|r| !matches!(r.value, Value::Null)) {
+                    out.documents.push(Document {
+                        root,
+                        start_line: self.doc_start,
+                        end_line: pos.line.max(self.doc_start),
+                    });
                 }
                 self.reset_document();
                 self.skipping = false;

@@ -7,19 +7,17 @@ use saphyr_parser::{ScalarStyle, Tag};
 /// strings; plain scalars may be null, booleans or numbers. A core-schema tag
 /// (`!!str`, `!!int`...) forces the type where it can.
 pub(crate) fn scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Value {
-    if let Some(tag) = tag {
-        if tag.is_yaml_core_schema() {
-            match tag.suffix.as_str() {
-                "str" => return Value::Str(text.to_string()),
-                "null" => return Value::Null,
-                "bool" | "int" | "float" => {
-                    let v = plain(text);
-                    if !matches!(v, Value::Str(_)) {
-                        return v;
-                    }
+    if let Some(tag) = tag.filter(|t| t.is_yaml_core_schema()) {
+        match tag.suffix.as_str() {
+            "str" => return Value::Str(text.to_string()),
+            "null" => return Value::Null,
+            "bool" | "int" | "float" => {
+                let v = plain(text);
+                if !matches!(v, Value::Str(_)) {
+                    return v;
                 }
-                _ => {}
             }
+            _ => {}
         }
     }
     if style != ScalarStyle::Plain {
@@ -51,10 +49,11 @@ fn plain(text: &str) -> Value {
     if let Some(i) = int(text) {
         return Value::Int(i);
     }
-    if is_float(text) {
-        if let Ok(f) = text.replace('_', "").parse::<f64>() {
-            return Value::Float(f);
-        }
+    if let Some(f) = is_float(text)
+        .then(|| text.replace('_', "").parse::<f64>().ok())
+        .flatten()
+    {
+        return Value::Float(f);
     }
     Value::Str(text.to_string())
 }

@@ -67,26 +67,26 @@ fn apparmor(pod: &Pod<'_>, out: &mut Vec<Violation>) {
         let t = field(profile, "type").and_then(Node::as_str).unwrap_or("");
         (t != "RuntimeDefault" && t != "Localhost").then(|| t.to_string())
     };
-    if let Some(p) = pod.sc(&["appArmorProfile"]) {
-        if let Some(t) = bad_type(p) {
-            out.push(Violation::pod(
-                format!("pod must not set AppArmor profile type to \"{t}\""),
-                field(p, "type").map_or(p.pos, |n| n.pos),
-            ));
-        }
+    if let Some(p) = pod.sc(&["appArmorProfile"])
+        && let Some(t) = bad_type(p)
+    {
+        out.push(Violation::pod(
+            format!("pod must not set AppArmor profile type to \"{t}\""),
+            field(p, "type").map_or(p.pos, |n| n.pos),
+        ));
     }
     for c in pod.containers() {
-        if let Some(p) = c.sc(&["appArmorProfile"]) {
-            if let Some(t) = bad_type(p) {
-                out.push(Violation::container(
-                    &c,
-                    format!(
-                        "{} must not set AppArmor profile type to \"{t}\"",
-                        c.describe()
-                    ),
-                    field(p, "type").map_or(p.pos, |n| n.pos),
-                ));
-            }
+        if let Some(p) = c.sc(&["appArmorProfile"])
+            && let Some(t) = bad_type(p)
+        {
+            out.push(Violation::container(
+                &c,
+                format!(
+                    "{} must not set AppArmor profile type to \"{t}\"",
+                    c.describe()
+                ),
+                field(p, "type").map_or(p.pos, |n| n.pos),
+            ));
         }
     }
 }
@@ -282,26 +282,26 @@ fn valid_seccomp(profile: &Node) -> Result<(), String> {
 }
 
 fn seccomp_baseline_1_19(pod: &Pod<'_>, out: &mut Vec<Violation>) {
-    if let Some(p) = pod.sc(&["seccompProfile"]) {
-        if let Err(t) = valid_seccomp(p) {
-            out.push(Violation::pod(
-                format!("pod must not set securityContext.seccompProfile.type to \"{t}\""),
-                field(p, "type").map_or(p.pos, |n| n.pos),
-            ));
-        }
+    if let Some(p) = pod.sc(&["seccompProfile"])
+        && let Err(t) = valid_seccomp(p)
+    {
+        out.push(Violation::pod(
+            format!("pod must not set securityContext.seccompProfile.type to \"{t}\""),
+            field(p, "type").map_or(p.pos, |n| n.pos),
+        ));
     }
     for c in pod.containers() {
-        if let Some(p) = c.sc(&["seccompProfile"]) {
-            if let Err(t) = valid_seccomp(p) {
-                out.push(Violation::container(
-                    &c,
-                    format!(
-                        "{} must not set securityContext.seccompProfile.type to \"{t}\"",
-                        c.describe()
-                    ),
-                    field(p, "type").map_or(p.pos, |n| n.pos),
-                ));
-            }
+        if let Some(p) = c.sc(&["seccompProfile"])
+            && let Err(t) = valid_seccomp(p)
+        {
+            out.push(Violation::container(
+                &c,
+                format!(
+                    "{} must not set securityContext.seccompProfile.type to \"{t}\"",
+                    c.describe()
+                ),
+                field(p, "type").map_or(p.pos, |n| n.pos),
+            ));
         }
     }
 }

@@ -1,0 +1,188 @@
+//! `palisade`: argument parsing and wiring. Everything else lives in the
+//! library crates; this file only turns flags into a [`Config`] and sources,
+//! calls the engine, renders the report and picks the exit code.
+//!
+//! Exit codes: 0 nothing unsuppressed at or above `--fail-on`; 1 findings at
+//! or above it; 2 usage errors or inputs that could not be read.
+
+mod args;
+mod rules_cmd;
+
+use args::{Cli, ColorChoice, Command, ScanArgs};
+use clap::Parser;
+use palisade_core::config::FILE_NAME;
+use palisade_core::{Config, Severity};
+use palisade_engine::Source;
+use palisade_report::{Format, RenderOptions};
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Scan(args) => scan(args),
+        Command::Rules(args) => rules_cmd::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            let _ = writeln!(std::io::stderr(), "palisade: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// A usage or configuration problem: printed, exit code 2.
+type CliResult = Result<ExitCode, String>;
+
+fn scan(args: ScanArgs) -> CliResult {
+    if let Some(threads) = args.threads {
+        rayon_threads(threads)?;
+    }
+    let paths: Vec<PathBuf> = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let config = load_config(&args, &paths)?;
+    palisade_core::Selection::validate(&config.selection, &palisade_engine::catalogue())
+        .map_err(|e| e.to_string())?;
+
+    let stdin_wanted = paths.iter().any(|p| p.as_os_str() == "-");
+    let files: Vec<PathBuf> = paths
+        .iter()
+        .filter(|p| p.as_os_str() != "-")
+        .cloned()
+        .collect();
+    let (mut sources, discovery_errors) = palisade_engine::discover(&files, &config.exclude);
+    if stdin_wanted {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .take(palisade_engine::MAX_FILE_BYTES as u64 + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("cannot read standard input: {e}"))?;
+        sources.insert(0, Source::stdin(bytes));
+    }
+
+    let progress = progress_bar(sources.len());
+    let tick = |n: usize| {
+        if let Some(p) = &progress {
+            p.set_position(n as u64);
+        }
+    };
+    let mut report = palisade_engine::scan(sources, &config, &tick);
+    if let Some(p) = progress {
+        p.finish_and_clear();
+    }
+    report.errors.splice(0..0, discovery_errors);
+
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let options = RenderOptions {
+        color,
+        tool_version: VERSION,
+        show_suppressed: args.show_suppressed,
+    };
+    let format: Format = args.format;
+    let written = match &args.output {
+        Some(path) => {
+            let mut file = std::fs::File::create(path)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            palisade_report::render(&report, format, &options, &mut file)
+        }
+        None => palisade_report::render(&report, format, &options, &mut std::io::stdout().lock()),
+    };
+    if let Err(e) = written
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        return Err(format!("cannot write the report: {e}"));
+    }
+
+    if !report.errors.is_empty() {
+        return Ok(ExitCode::from(2));
+    }
+    let failing = match args.fail_on.or(config.fail_on.map(args::FailOn::At)) {
+        Some(args::FailOn::Never) => false,
+        Some(args::FailOn::At(s)) => report.failing(s).next().is_some(),
+        None => report.failing(Severity::Info).next().is_some(),
+    };
+    Ok(ExitCode::from(u8::from(failing)))
+}
+
+/// The configuration: `--config`, else `palisade.yaml` found upward from
+/// the first scanned path, else defaults; then the command-line flags.
+fn load_config(args: &ScanArgs, paths: &[PathBuf]) -> Result<Config, String> {
+    let file = match &args.config {
+        Some(p) => Some(p.clone()),
+        None => paths
+            .iter()
+            .find(|p| p.as_os_str() != "-")
+            .map(|p| p.as_path())
+            .or(Some(Path::new(".")))
+            .and_then(find_config),
+    };
+    let mut config = match file {
+        Some(path) => {
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            Config::parse(&path.display().to_string(), &text).map_err(|e| e.to_string())?
+        }
+        None => Config::default(),
+    };
+    if let Some(level) = args.pss_level {
+        config.pss_level = level;
+    }
+    if let Some(version) = args.pss_version {
+        config.pss_version = version;
+    }
+    if !args.select.is_empty() {
+        config.selection.select = args.select.clone();
+    }
+    config.selection.ignore.extend(args.ignore.iter().cloned());
+    config.exclude.extend(args.exclude.iter().cloned());
+    Ok(config)
+}
+
+/// `palisade.yaml` in `start` (or its directory) or the nearest ancestor.
+fn find_config(start: &Path) -> Option<PathBuf> {
+    let abs = std::path::absolute(start).ok()?;
+    let mut dir = if abs.is_dir() {
+        abs
+    } else {
+        abs.parent()?.to_path_buf()
+    };
+    loop {
+        let candidate = dir.join(FILE_NAME);
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+        if !dir.pop() {
+            return None;
+        }
+    }
+}
+
+fn rayon_threads(n: usize) -> Result<(), String> {
+    palisade_engine::set_threads(n).map_err(|e| format!("cannot set --threads {n}: {e}"))
+}
+
+/// A progress bar on stderr for scans of many files, only on a terminal.
+fn progress_bar(total: usize) -> Option<indicatif::ProgressBar> {
+    if total < 200 || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(total as u64);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{spinner} scanning {pos}/{len} files {wide_bar} {eta}",
+    ) {
+        bar.set_style(style);
+    }
+    Some(bar)
+}

@@ -1,0 +1,152 @@
+//! The one evaluation engine behind every entry point.
+//!
+//! `palisade scan` (and, later, the admission webhook and policy tests) hand
+//! it inputs and a [`Config`]; it returns a [`Report`]. The pipeline:
+//!
+//! 1. [`discover`]: files and directories become a list of candidate files
+//!    (`.gitignore` honoured, `--exclude` globs applied, only formats a
+//!    scanner reads).
+//! 2. [`scan`]: every file is read (bounded) and checked in parallel by the
+//!    scanner for its format, yielding findings, input errors, suppressions
+//!    and the small facts the set rules need.
+//! 3. The set rules run once over the merged facts.
+//! 4. [`policy::apply`]: rule selection, severity overrides and
+//!    suppressions are applied once, in one place, whatever produced the
+//!    finding.
+#![deny(
+    clippy::panic,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing
+)]
+
+mod discover;
+mod policy;
+mod read;
+
+pub use discover::discover;
+pub use policy::severity_of;
+pub use read::{Format, MAX_FILE_BYTES, Origin, Source};
+
+use palisade_core::suppress::FileSuppressions;
+use palisade_core::{Config, Finding, InputError, Report, RuleMeta, ScanStats};
+use palisade_k8s::set::Facts;
+use palisade_yaml::Limits;
+use rayon::prelude::*;
+use std::collections::HashMap;
+
+/// Every rule Palisade knows, in catalogue order.
+pub fn catalogue() -> Vec<&'static RuleMeta> {
+    let mut all = palisade_k8s::rules();
+    all.extend(palisade_docker::rules().iter().copied());
+    all.extend(palisade_core::rules::ALL.iter().copied());
+    all
+}
+
+/// The rule with this id or name.
+pub fn find_rule(id_or_name: &str) -> Option<&'static RuleMeta> {
+    catalogue()
+        .into_iter()
+        .find(|r| r.id.eq_ignore_ascii_case(id_or_name) || r.name.eq_ignore_ascii_case(id_or_name))
+}
+
+/// What one file produced.
+#[derive(Default)]
+struct FileOutcome {
+    findings: Vec<Finding>,
+    errors: Vec<InputError>,
+    facts: Facts,
+    suppressions: Option<(String, FileSuppressions)>,
+    stats: ScanStats,
+}
+
+/// Scans sources: each is checked in parallel, then the set rules run, then
+/// configuration and suppressions are applied. `progress` is called with
+/// the number of sources done so far.
+pub fn scan(sources: Vec<Source>, config: &Config, progress: &(dyn Fn(usize) + Sync)) -> Report {
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let outcomes: Vec<FileOutcome> = sources
+        .into_par_iter()
+        .map(|source| {
+            let outcome = check_source(source, config);
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            progress(n.saturating_add(1));
+            outcome
+        })
+        .collect();
+    let mut report = Report::default();
+    let mut facts = Facts::default();
+    let mut suppressions = HashMap::new();
+    for o in outcomes {
+        report.findings.extend(o.findings);
+        report.errors.extend(o.errors);
+        facts.merge(o.facts);
+        if let Some((path, s)) = o.suppressions {
+            suppressions.insert(path, s);
+        }
+        let s = &mut report.stats;
+        s.files += o.stats.files;
+        s.bytes += o.stats.bytes;
+        s.documents += o.stats.documents;
+        s.objects += o.stats.objects;
+        s.skipped += o.stats.skipped;
+    }
+    report.findings.extend(palisade_k8s::set::check_set(&facts));
+    policy::apply(&mut report, config, &suppressions);
+    report
+}
+
+/// Checks one source with the scanner for its format.
+fn check_source(source: Source, config: &Config) -> FileOutcome {
+    let mut out = FileOutcome::default();
+    let text = match source.read() {
+        Ok(read::Content::Text(t)) => t,
+        Ok(read::Content::Skipped(_why)) => {
+            out.stats.skipped = 1;
+            return out;
+        }
+        Err(e) => {
+            out.errors.push(e);
+            return out;
+        }
+    };
+    out.stats.files = 1;
+    out.stats.bytes = text.len() as u64;
+    let path = source.display;
+    if source.format == read::Format::Dockerfile
+        || (source.format == read::Format::Sniff && palisade_docker::looks_like_dockerfile(&text))
+    {
+        let result = palisade_docker::check(&path, &text, config);
+        out.findings = result.findings;
+        out.errors = result.errors;
+        out.stats.objects = 1;
+        out.suppressions = Some((path, FileSuppressions::from_source(&text)));
+        return out;
+    }
+    let limits = Limits {
+        max_bytes: MAX_FILE_BYTES,
+        ..Limits::default()
+    };
+    let result = palisade_k8s::check::check_file(&path, &text, config, source.explicit, &limits);
+    if result.skipped.is_some() {
+        out.stats.files = 0;
+        out.stats.bytes = 0;
+        out.stats.skipped = 1;
+        return out;
+    }
+    out.findings = result.findings;
+    out.errors = result.errors;
+    out.facts = result.facts;
+    out.stats.documents = result.documents;
+    out.stats.objects = result.objects;
+    out.suppressions = Some((path, result.suppressions));
+    out
+}
+
+/// Sets the number of worker threads (once, before the first scan).
+pub fn set_threads(n: usize) -> Result<(), String> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(n)
+        .build_global()
+        .map_err(|e| e.to_string())
+}

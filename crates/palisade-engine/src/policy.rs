@@ -1,0 +1,70 @@
+//! Configuration and suppressions, applied once to every finding whatever
+//! scanner produced it: rule selection, severity overrides, suppression
+//! comments and annotations, and PAL001 for suppressions without a reason.
+
+use crate::catalogue;
+use palisade_core::suppress::FileSuppressions;
+use palisade_core::{Config, Report, RuleInfo, RuleMeta, Severity};
+use std::collections::HashMap;
+
+/// The severity in effect for a rule (override by id or name, else default).
+pub fn severity_of(rule: &RuleMeta, config: &Config) -> Severity {
+    config
+        .severity
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(rule.id) || k.eq_ignore_ascii_case(rule.name))
+        .map_or(rule.severity, |(_, s)| *s)
+}
+
+pub(crate) fn apply(
+    report: &mut Report,
+    config: &Config,
+    suppressions: &HashMap<String, FileSuppressions>,
+) {
+    let rules = catalogue();
+    let enabled: Vec<&RuleMeta> = rules
+        .iter()
+        .copied()
+        .filter(|r| config.selection.enabled(r))
+        .collect();
+    let mut paths: Vec<&String> = suppressions.keys().collect();
+    paths.sort();
+    for path in paths {
+        if let Some(s) = suppressions.get(path) {
+            report.findings.extend(s.missing_reasons(path));
+        }
+    }
+    report.findings.retain_mut(|f| {
+        let Some(rule) = enabled.iter().find(|r| r.id == f.rule_id) else {
+            return false;
+        };
+        f.severity = severity_of(rule, config);
+        if let Some(s) = suppressions.get(&f.location.path) {
+            f.suppression = s.lookup(f.location.line, rule);
+        }
+        true
+    });
+    report.findings.sort_by(|a, b| {
+        (
+            &a.location.path,
+            a.location.line,
+            a.location.column,
+            &a.rule_id,
+            &a.message,
+        )
+            .cmp(&(
+                &b.location.path,
+                b.location.line,
+                b.location.column,
+                &b.rule_id,
+                &b.message,
+            ))
+    });
+    report
+        .errors
+        .sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+    report.rules = enabled
+        .iter()
+        .map(|r| RuleInfo::new(r, severity_of(r, config)))
+        .collect();
+}
