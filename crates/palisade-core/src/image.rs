@@ -4,6 +4,8 @@
 /// A parsed image reference.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImageRef {
+    /// The name as written, without tag and digest (`nginx`, `ghcr.io/acme/api`).
+    pub name: String,
     /// Registry host (and port), `docker.io` when none is written.
     pub registry: String,
     /// Repository path within the registry (`library/nginx` for `nginx`).
@@ -49,6 +51,7 @@ impl ImageRef {
             None => ("docker.io".to_string(), format!("library/{name}")),
         };
         Some(ImageRef {
+            name: name.to_string(),
             registry,
             repository,
             tag,
@@ -61,9 +64,22 @@ impl ImageRef {
         format!("{}/{}", self.registry, self.repository)
     }
 
-    /// Whether the image is pinned by a content digest.
+    /// Whether the image is pinned by a well-formed content digest
+    /// (`sha256:` and 64 lowercase hex digits, or `sha512:` and 128).
     pub fn is_pinned(&self) -> bool {
-        self.digest.as_deref().is_some_and(|d| d.contains(':'))
+        let Some(d) = &self.digest else {
+            return false;
+        };
+        let hex = |h: &str, len: usize| {
+            h.len() == len
+                && h.chars()
+                    .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c))
+        };
+        match d.split_once(':') {
+            Some(("sha256", h)) => hex(h, 64),
+            Some(("sha512", h)) => hex(h, 128),
+            _ => false,
+        }
     }
 
     /// Whether the reference floats: no tag and no digest, or tag `latest`
@@ -100,11 +116,13 @@ mod tests {
         let r = ImageRef::parse("nginx").unwrap();
         assert_eq!(r.full_name(), "docker.io/library/nginx");
         assert!(r.is_floating());
-        let r = ImageRef::parse("localhost:5000/team/app:1.2@sha256:abc").unwrap();
+        let r = ImageRef::parse(&format!("localhost:5000/team/app:1.2@{D}")).unwrap();
         assert_eq!(r.registry, "localhost:5000");
         assert_eq!(r.repository, "team/app");
+        assert_eq!(r.name, "localhost:5000/team/app");
         assert_eq!(r.tag.as_deref(), Some("1.2"));
         assert!(r.is_pinned());
+        assert_eq!(ImageRef::parse("localhost:5000/app").unwrap().tag, None);
         let r = ImageRef::parse("ghcr.io/acme/api:latest").unwrap();
         assert!(r.is_floating());
         let r = ImageRef::parse("bitnami/redis:7.2").unwrap();
@@ -113,6 +131,29 @@ mod tests {
         assert!(ImageRef::parse("bad name").is_none());
         assert!(ImageRef::parse("app:").is_none());
         assert!(ImageRef::parse("").is_none());
+    }
+
+    const D: &str = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+    #[test]
+    fn malformed_digests_do_not_pin() {
+        assert!(!ImageRef::parse("a@sha256:abc").unwrap().is_pinned());
+        assert!(!ImageRef::parse("a@md5:0123").unwrap().is_pinned());
+        assert!(
+            !ImageRef::parse(&format!("a@{}", D.to_uppercase()))
+                .unwrap()
+                .is_pinned()
+        );
+        assert!(
+            ImageRef::parse(&format!("a:latest@{D}"))
+                .unwrap()
+                .is_pinned()
+        );
+        assert!(
+            !ImageRef::parse(&format!("a:latest@{D}"))
+                .unwrap()
+                .is_floating()
+        );
     }
 
     #[test]

@@ -29,7 +29,6 @@
 )]
 
 mod heredoc;
-mod image_ref;
 mod kv;
 mod parse;
 mod rules;

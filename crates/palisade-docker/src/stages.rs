@@ -2,11 +2,11 @@
 //! here (an earlier stage, `scratch`, an external image, or a reference we
 //! cannot resolve because it needs a build argument).
 
-use crate::image_ref::ImageRef;
 use crate::kv;
 use crate::parse::{Instruction, Parsed};
 use crate::shell::split_flags;
 use crate::vars::{Scope, Var, expand};
+use palisade_core::image::ImageRef;
 use std::collections::HashMap;
 
 /// What a stage's `FROM` builds on.
@@ -23,7 +23,8 @@ pub enum Base {
         /// The expanded reference as one string.
         resolved: String,
     },
-    /// The reference uses a build argument without a default.
+    /// The reference uses a build argument without a default, or is not a
+    /// well-formed image reference.
     Unresolved,
     /// `FROM` with no image.
     Missing,
@@ -223,9 +224,9 @@ fn resolve_base(
     if let Some(&i) = stage_names.get(&resolved.to_ascii_lowercase()) {
         return Base::Stage(i);
     }
-    Base::External {
-        image: ImageRef::parse(&resolved),
-        resolved,
+    match ImageRef::parse(&resolved) {
+        Some(image) => Base::External { image, resolved },
+        None => Base::Unresolved,
     }
 }
 

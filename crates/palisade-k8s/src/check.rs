@@ -104,7 +104,12 @@ fn check_object(path: &str, obj: Object<'_>, config: &Config, result: &mut FileR
         pod: Pod::of(&obj),
         config,
     };
-    let directives: Vec<_> = [obj.metadata(), ctx.pod.and_then(|p| p.metadata)]
+    // A Pod's own metadata is also its pod metadata: read it once.
+    let template_meta = ctx
+        .pod
+        .and_then(|p| p.metadata)
+        .filter(|m| obj.metadata().is_none_or(|o| !std::ptr::eq(*m, o)));
+    let directives: Vec<_> = [obj.metadata(), template_meta]
         .into_iter()
         .flatten()
         .filter_map(|m| m.get("annotations")?.get(ANNOTATION))
