@@ -14,6 +14,7 @@
 )]
 
 pub mod config;
+pub mod credentials;
 mod finding;
 pub mod image;
 mod rule;

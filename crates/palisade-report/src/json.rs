@@ -123,7 +123,7 @@ struct JsonFinding<'a> {
 }
 
 #[derive(Serialize)]
-struct JsonResource<'a> {
+pub(crate) struct JsonResource<'a> {
     kind: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     namespace: Option<&'a str>,
@@ -205,12 +205,7 @@ fn finding<'a>(report: &'a Report, f: &'a Finding) -> JsonFinding<'a> {
         title: rule.map_or("", |r| r.title.as_str()),
         severity: f.severity.as_str(),
         message: &f.message,
-        resource: f.resource.as_ref().map(|r| JsonResource {
-            kind: &r.kind,
-            namespace: r.namespace.as_deref(),
-            name: r.name.as_deref(),
-            container: r.container.as_deref(),
-        }),
+        resource: f.resource.as_ref().map(JsonResource::from),
         location: JsonLocation {
             path: &f.location.path,
             line: f.location.line,
@@ -273,4 +268,15 @@ pub(crate) fn render(
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     out.write_all(b"\n")
+}
+
+impl<'a> From<&'a palisade_core::Resource> for JsonResource<'a> {
+    fn from(r: &'a palisade_core::Resource) -> Self {
+        JsonResource {
+            kind: &r.kind,
+            namespace: r.namespace.as_deref(),
+            name: r.name.as_deref(),
+            container: r.container.as_deref(),
+        }
+    }
 }

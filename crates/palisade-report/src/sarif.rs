@@ -179,18 +179,7 @@ struct SuppressionProperties {
 struct ResultProperties<'a> {
     severity: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    resource: Option<ResourceProperty<'a>>,
-}
-
-#[derive(Serialize)]
-struct ResourceProperty<'a> {
-    kind: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    namespace: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    name: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    container: Option<&'a str>,
+    resource: Option<crate::json::JsonResource<'a>>,
 }
 
 /// The SARIF level for a severity.
@@ -353,12 +342,7 @@ fn result<'a>(report: &'a Report, f: &'a Finding) -> SarifResult<'a> {
         }),
         properties: ResultProperties {
             severity: f.severity.as_str(),
-            resource: f.resource.as_ref().map(|r| ResourceProperty {
-                kind: &r.kind,
-                namespace: r.namespace.as_deref(),
-                name: r.name.as_deref(),
-                container: r.container.as_deref(),
-            }),
+            resource: f.resource.as_ref().map(crate::json::JsonResource::from),
         },
     }
 }

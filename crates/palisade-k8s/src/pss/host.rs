@@ -1,7 +1,7 @@
 //! Controls that keep a pod out of the node's namespaces, ports, paths,
 //! probes, kernel parameters and Windows host processes.
 
-use super::{PssCheck, Revision, Violation};
+use super::{PssCheck, Revision, Violation, each_setting};
 use crate::pod::{Pod, field, field_at};
 use palisade_core::{PssLevel, declare_rule};
 use palisade_yaml::Node;
@@ -395,25 +395,17 @@ declare_rule! {
 }
 
 fn windows_host_process(pod: &Pod<'_>, out: &mut Vec<Violation>) {
-    let path = ["windowsOptions", "hostProcess"];
-    if let Some(n) = pod.sc(&path).filter(|n| n.as_bool() == Some(true)) {
-        out.push(Violation::pod(
-            "pod must not set securityContext.windowsOptions.hostProcess=true".to_string(),
-            n.pos,
-        ));
-    }
-    for c in pod.containers() {
-        if let Some(n) = c.sc(&path).filter(|n| n.as_bool() == Some(true)) {
-            out.push(Violation::container(
-                &c,
+    each_setting(pod, &["windowsOptions", "hostProcess"], |who, n| {
+        if n.as_bool() == Some(true) {
+            out.push(who.violation(
                 format!(
                     "{} must not set securityContext.windowsOptions.hostProcess=true",
-                    c.describe()
+                    who.who()
                 ),
                 n.pos,
             ));
         }
-    }
+    });
 }
 
 /// Upstream `windowsHostProcess`.

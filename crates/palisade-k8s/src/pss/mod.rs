@@ -52,6 +52,46 @@ impl Violation {
     }
 }
 
+/// Who sets a security-context field: the pod, or one of its containers.
+enum Setter<'a> {
+    Pod,
+    Container(crate::pod::Container<'a>),
+}
+
+impl Setter<'_> {
+    /// `pod`, `container "web"`, `init container "setup"`...
+    fn who(&self) -> String {
+        match self {
+            Setter::Pod => "pod".to_string(),
+            Setter::Container(c) => c.describe(),
+        }
+    }
+
+    fn violation(&self, message: String, pos: Pos) -> Violation {
+        match self {
+            Setter::Pod => Violation::pod(message, pos),
+            Setter::Container(c) => Violation::container(c, message, pos),
+        }
+    }
+}
+
+/// Calls `f` with `securityContext.<path>` of the pod and of each container,
+/// wherever it is set (upstream judges each setting on its own).
+fn each_setting<'a>(
+    pod: &Pod<'a>,
+    path: &[&str],
+    mut f: impl FnMut(&Setter<'a>, &'a palisade_yaml::Node),
+) {
+    if let Some(n) = pod.sc(path) {
+        f(&Setter::Pod, n);
+    }
+    for c in pod.containers() {
+        if let Some(n) = c.sc(path) {
+            f(&Setter::Container(c), n);
+        }
+    }
+}
+
 /// The function of one revision of a check.
 pub type CheckFn = fn(&Pod<'_>, &mut Vec<Violation>);
 

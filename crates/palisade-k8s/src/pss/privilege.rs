@@ -1,7 +1,7 @@
 //! Controls on privilege: privileged mode, capabilities, privilege
 //! escalation, and the user a container runs as.
 
-use super::{PssCheck, Revision, Violation};
+use super::{PssCheck, Revision, Violation, each_setting};
 use crate::pod::{Container, Pod};
 use palisade_core::{PssLevel, declare_rule};
 use palisade_yaml::Node;
@@ -423,21 +423,14 @@ declare_rule! {
 }
 
 fn run_as_user_1_23(pod: &Pod<'_>, out: &mut Vec<Violation>) {
-    if let Some(n) = pod.sc(&["runAsUser"]).filter(|n| n.as_i64() == Some(0)) {
-        out.push(Violation::pod(
-            "pod must not set securityContext.runAsUser=0".to_string(),
-            n.pos,
-        ));
-    }
-    for c in pod.containers() {
-        if let Some(n) = c.sc(&["runAsUser"]).filter(|n| n.as_i64() == Some(0)) {
-            out.push(Violation::container(
-                &c,
-                format!("{} must not set securityContext.runAsUser=0", c.describe()),
+    each_setting(pod, &["runAsUser"], |who, n| {
+        if n.as_i64() == Some(0) {
+            out.push(who.violation(
+                format!("{} must not set securityContext.runAsUser=0", who.who()),
                 n.pos,
             ));
         }
-    }
+    });
 }
 
 fn run_as_user_1_35(pod: &Pod<'_>, out: &mut Vec<Violation>) {

@@ -1,7 +1,7 @@
 //! Controls on the kernel confinement profiles: AppArmor, SELinux, seccomp,
 //! and the /proc mount type.
 
-use super::{PssCheck, Revision, Violation};
+use super::{PssCheck, Revision, Violation, each_setting};
 use crate::pod::{Pod, field};
 use palisade_core::{PssLevel, declare_rule};
 use palisade_yaml::{Node, Pos};
@@ -63,32 +63,18 @@ fn apparmor(pod: &Pod<'_>, out: &mut Vec<Violation>) {
             }
         }
     }
-    let bad_type = |profile: &Node| {
+    each_setting(pod, &["appArmorProfile"], |who, profile| {
         let t = field(profile, "type").and_then(Node::as_str).unwrap_or("");
-        (t != "RuntimeDefault" && t != "Localhost").then(|| t.to_string())
-    };
-    if let Some(p) = pod.sc(&["appArmorProfile"])
-        && let Some(t) = bad_type(p)
-    {
-        out.push(Violation::pod(
-            format!("pod must not set AppArmor profile type to \"{t}\""),
-            field(p, "type").map_or(p.pos, |n| n.pos),
-        ));
-    }
-    for c in pod.containers() {
-        if let Some(p) = c.sc(&["appArmorProfile"])
-            && let Some(t) = bad_type(p)
-        {
-            out.push(Violation::container(
-                &c,
+        if t != "RuntimeDefault" && t != "Localhost" {
+            out.push(who.violation(
                 format!(
                     "{} must not set AppArmor profile type to \"{t}\"",
-                    c.describe()
+                    who.who()
                 ),
-                field(p, "type").map_or(p.pos, |n| n.pos),
+                field(profile, "type").map_or(profile.pos, |n| n.pos),
             ));
         }
-    }
+    });
 }
 
 /// Upstream `appArmorProfile`.
@@ -158,28 +144,17 @@ fn selinux_problems(opts: &Node, types: &[&str]) -> Vec<(String, Pos)> {
 }
 
 fn selinux_with(pod: &Pod<'_>, types: &[&str], out: &mut Vec<Violation>) {
-    if let Some(opts) = pod.sc(&["seLinuxOptions"]) {
+    each_setting(pod, &["seLinuxOptions"], |who, opts| {
         for (what, pos) in selinux_problems(opts, types) {
-            out.push(Violation::pod(
-                format!("pod sets forbidden securityContext.seLinuxOptions {what}"),
+            out.push(who.violation(
+                format!(
+                    "{} sets forbidden securityContext.seLinuxOptions {what}",
+                    who.who()
+                ),
                 pos,
             ));
         }
-    }
-    for c in pod.containers() {
-        if let Some(opts) = c.sc(&["seLinuxOptions"]) {
-            for (what, pos) in selinux_problems(opts, types) {
-                out.push(Violation::container(
-                    &c,
-                    format!(
-                        "{} sets forbidden securityContext.seLinuxOptions {what}",
-                        c.describe()
-                    ),
-                    pos,
-                ));
-            }
-        }
-    }
+    });
 }
 
 fn selinux_1_0(pod: &Pod<'_>, out: &mut Vec<Violation>) {
@@ -282,28 +257,17 @@ fn valid_seccomp(profile: &Node) -> Result<(), String> {
 }
 
 fn seccomp_baseline_1_19(pod: &Pod<'_>, out: &mut Vec<Violation>) {
-    if let Some(p) = pod.sc(&["seccompProfile"])
-        && let Err(t) = valid_seccomp(p)
-    {
-        out.push(Violation::pod(
-            format!("pod must not set securityContext.seccompProfile.type to \"{t}\""),
-            field(p, "type").map_or(p.pos, |n| n.pos),
-        ));
-    }
-    for c in pod.containers() {
-        if let Some(p) = c.sc(&["seccompProfile"])
-            && let Err(t) = valid_seccomp(p)
-        {
-            out.push(Violation::container(
-                &c,
+    each_setting(pod, &["seccompProfile"], |who, profile| {
+        if let Err(t) = valid_seccomp(profile) {
+            out.push(who.violation(
                 format!(
                     "{} must not set securityContext.seccompProfile.type to \"{t}\"",
-                    c.describe()
+                    who.who()
                 ),
-                field(p, "type").map_or(p.pos, |n| n.pos),
+                field(profile, "type").map_or(profile.pos, |n| n.pos),
             ));
         }
-    }
+    });
 }
 
 /// Upstream `seccompProfile_baseline`.

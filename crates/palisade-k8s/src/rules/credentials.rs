@@ -4,6 +4,7 @@
 
 use super::{Ctx, running_containers};
 use crate::pod::field;
+use palisade_core::credentials::{is_credential_name, is_placeholder, known_shape};
 use palisade_core::{Finding, declare_rule};
 use palisade_yaml::Node;
 
@@ -108,9 +109,9 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                 continue;
             };
             let text = value.display();
-            let why = if let Some(kind) = credential_shape(&text) {
+            let why = if let Some(kind) = known_shape(&text) {
                 Some(format!("has the shape of {kind}"))
-            } else if credential_name(name) && looks_literal(&text) {
+            } else if is_credential_name(name) && !is_reference(&text) && !is_placeholder(&text) {
                 Some("names a credential".to_string())
             } else {
                 None
@@ -131,162 +132,8 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-/// Name parts that mean the variable holds a credential.
-const CREDENTIAL_WORDS: &[&str] = &[
-    "PASSWORD",
-    "PASSWD",
-    "PASS",
-    "PWD",
-    "SECRET",
-    "TOKEN",
-    "APIKEY",
-    "CREDENTIAL",
-    "CREDENTIALS",
-    "PRIVATEKEY",
-];
-
-/// Last name parts that mean the variable holds something about a
-/// credential (where it is, how long it lives), not the credential.
-const NOT_A_VALUE: &[&str] = &[
-    "FILE",
-    "PATH",
-    "DIR",
-    "URL",
-    "URI",
-    "HOST",
-    "PORT",
-    "NAME",
-    "TTL",
-    "TIMEOUT",
-    "EXPIRY",
-    "LENGTH",
-    "ENABLED",
-    "TYPE",
-    "MODE",
-    "REF",
-    "KEYREF",
-    "ID",
-    "USER",
-    "USERNAME",
-    "HEADER",
-    "ALGORITHM",
-];
-
-fn credential_name(name: &str) -> bool {
-    let upper = name.to_ascii_uppercase();
-    let parts: Vec<&str> = upper
-        .split(['_', '-', '.'])
-        .filter(|p| !p.is_empty())
-        .collect();
-    let Some(last) = parts.last() else {
-        return false;
-    };
-    if NOT_A_VALUE.contains(last) {
-        return false;
-    }
-    let joined_pairs = parts.windows(2).any(|w| match w {
-        [a, b] => {
-            (*a == "API" || *a == "ACCESS" || *a == "PRIVATE" || *a == "SECRET" || *a == "AUTH")
-                && (*b == "KEY" || *b == "TOKEN")
-        }
-        _ => false,
-    });
-    joined_pairs || parts.iter().any(|p| CREDENTIAL_WORDS.contains(p))
-}
-
-/// A value written out, not a reference, template, placeholder or flag.
-fn looks_literal(value: &str) -> bool {
-    let v = value.trim();
-    if v.len() < 4 || v.contains("$(") || v.contains("${") || v.contains("{{") {
-        return false;
-    }
-    if v.starts_with('<') && v.ends_with('>') {
-        return false;
-    }
-    let lower = v.to_ascii_lowercase();
-    if ["true", "false", "null", "none", "enabled", "disabled"].contains(&lower.as_str()) {
-        return false;
-    }
-    !v.chars().all(|c| c.is_ascii_digit())
-}
-
-/// The kind of credential a value is shaped like, for well-known formats.
-fn credential_shape(value: &str) -> Option<&'static str> {
-    let v = value.trim();
-    let alnum_after = |prefix: &str, len: usize, extra: &[char]| {
-        v.strip_prefix(prefix).is_some_and(|rest| {
-            rest.len() >= len
-                && rest
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || extra.contains(&c))
-        })
-    };
-    if v.len() == 20
-        && (v.starts_with("AKIA") || v.starts_with("ASIA"))
-        && v.chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
-    {
-        return Some("an AWS access key id");
-    }
-    if ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"]
-        .iter()
-        .any(|p| alnum_after(p, 36, &[]))
-        || alnum_after("github_pat_", 40, &['_'])
-    {
-        return Some("a GitHub token");
-    }
-    if alnum_after("glpat-", 20, &['-', '_']) {
-        return Some("a GitLab token");
-    }
-    if ["xoxb-", "xoxp-", "xoxa-", "xoxs-", "xoxr-"]
-        .iter()
-        .any(|p| alnum_after(p, 10, &['-']))
-    {
-        return Some("a Slack token");
-    }
-    if alnum_after("sk_live_", 16, &[]) || alnum_after("rk_live_", 16, &[]) {
-        return Some("a Stripe live key");
-    }
-    if v.contains("-----BEGIN") && v.contains("PRIVATE KEY") {
-        return Some("a private key");
-    }
-    None
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names() {
-        assert!(credential_name("DB_PASSWORD"));
-        assert!(credential_name("api-key"));
-        assert!(credential_name("STRIPE_SECRET_KEY"));
-        assert!(credential_name("GITHUB_TOKEN"));
-        assert!(!credential_name("PASSWORD_FILE"));
-        assert!(!credential_name("TOKEN_URL"));
-        assert!(!credential_name("LOG_LEVEL"));
-        assert!(!credential_name("KEYCLOAK_HOST"));
-        assert!(!credential_name("TOKEN_TTL"));
-    }
-
-    #[test]
-    fn values() {
-        assert!(looks_literal("s3cr3t-pa55"));
-        assert!(!looks_literal("$(DB_PASSWORD)"));
-        assert!(!looks_literal("${PASSWORD}"));
-        assert!(!looks_literal("{{ .Values.password }}"));
-        assert!(!looks_literal("<password>"));
-        assert!(!looks_literal("3600"));
-        assert!(!looks_literal("true"));
-        assert_eq!(
-            credential_shape("AKIAIOSFODNN7EXAMPLE"),
-            Some("an AWS access key id")
-        );
-        assert_eq!(
-            credential_shape("ghp_0123456789abcdefghijABCDEFGHIJ012345"),
-            Some("a GitHub token")
-        );
-        assert_eq!(credential_shape("hello"), None);
-    }
+/// `$(VAR)` is expanded by the kubelet from another variable; `${VAR}` is
+/// left for a template engine or the shell: neither is a literal value.
+fn is_reference(value: &str) -> bool {
+    value.contains("$(") || value.contains("${")
 }
