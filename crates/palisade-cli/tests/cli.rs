@@ -513,3 +513,44 @@ fn rules_list_and_explain() {
     let out = palisade(&["rules", "--format", "json"], &repo());
     assert!(json(&out).as_array().unwrap().len() >= 40);
 }
+
+#[test]
+fn unselected_restricted_checks_do_not_hide_baseline_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    write(
+        p,
+        "pod.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    image: x\n    securityContext:\n      capabilities:\n        add: [SYS_ADMIN, CHOWN]\n  volumes:\n  - name: host\n    hostPath: {path: /}\n",
+    );
+    // At the restricted level PSS101 replaces PSS004 and PSS106 replaces
+    // PSS003; selecting only the baseline rules brings them back.
+    let out = palisade(
+        &["scan", ".", "--format", "json", "--select", "pss-baseline"],
+        p,
+    );
+    let found = ids(&json(&out));
+    assert!(found.iter().any(|f| f.starts_with("PSS004 ")), "{found:?}");
+    assert!(found.iter().any(|f| f.starts_with("PSS003 ")), "{found:?}");
+    let out = palisade(&["scan", ".", "--format", "json", "--select", "pss"], p);
+    let v = json(&out);
+    let found = ids(&v);
+    assert!(
+        !found
+            .iter()
+            .any(|f| f.starts_with("PSS004 ") || f.starts_with("PSS003 ")),
+        "{found:?}"
+    );
+    // Adding SYS_ADMIN is high even when the restricted check reports it;
+    // CHOWN (a default capability) stays at the rule's medium.
+    let sev = |needle: &str| {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule_id"] == "PSS106" && f["message"].as_str().unwrap().contains(needle))
+            .map(|f| f["severity"].as_str().unwrap().to_string())
+    };
+    assert_eq!(sev("SYS_ADMIN").as_deref(), Some("high"));
+    assert_eq!(sev("CHOWN").as_deref(), Some("medium"));
+}

@@ -7,13 +7,18 @@ use palisade_core::suppress::FileSuppressions;
 use palisade_core::{Config, Report, RuleInfo, RuleMeta, Severity};
 use std::collections::HashMap;
 
-/// The severity in effect for a rule (override by id or name, else default).
-pub fn severity_of(rule: &RuleMeta, config: &Config) -> Severity {
+/// The severity configured for a rule (by id or name), if any.
+fn configured(rule: &RuleMeta, config: &Config) -> Option<Severity> {
     config
         .severity
         .iter()
         .find(|(k, _)| k.eq_ignore_ascii_case(rule.id) || k.eq_ignore_ascii_case(rule.name))
-        .map_or(rule.severity, |(_, s)| *s)
+        .map(|(_, s)| *s)
+}
+
+/// The severity in effect for a rule (override by id or name, else default).
+pub fn severity_of(rule: &RuleMeta, config: &Config) -> Severity {
+    configured(rule, config).unwrap_or(rule.severity)
 }
 
 pub(crate) fn apply(
@@ -38,7 +43,11 @@ pub(crate) fn apply(
         let Some(rule) = enabled.iter().find(|r| r.id == f.rule_id) else {
             return false;
         };
-        f.severity = severity_of(rule, config);
+        // A configured severity wins; otherwise a finding keeps its own
+        // (a rule may rate its worst cases above its default).
+        if let Some(s) = configured(rule, config) {
+            f.severity = s;
+        }
         if let Some(s) = suppressions.get(&f.location.path) {
             f.suppression = s.lookup(f.location.line, rule);
         }

@@ -120,12 +120,18 @@ fn check_object(path: &str, obj: Object<'_>, config: &Config, result: &mut FileR
         .add_object(obj.start_line, obj.end_line, directives);
 
     if let Some(pod) = &ctx.pod {
-        for (check, v) in pss::evaluate(pod, config.pss_level, config.pss_version) {
+        let enabled = |r: &palisade_core::RuleMeta| config.selection.enabled(r);
+        for (check, v) in
+            pss::evaluate_selected(pod, config.pss_level, config.pss_version, &enabled)
+        {
             let mut resource = obj.resource();
             resource.container = v.container;
-            result.findings.push(
-                Finding::new(check.rule, v.message, ctx.location(v.pos)).with_resource(resource),
-            );
+            let mut finding =
+                Finding::new(check.rule, v.message, ctx.location(v.pos)).with_resource(resource);
+            if let Some(s) = v.severity {
+                finding.severity = s;
+            }
+            result.findings.push(finding);
         }
         result.facts.workloads.push(WorkloadFact {
             namespace: obj.namespace.unwrap_or("").to_string(),

@@ -16,7 +16,7 @@ mod profiles;
 mod volumes;
 
 use crate::pod::Pod;
-use palisade_core::{PssLevel, PssVersion, RuleMeta};
+use palisade_core::{PssLevel, PssVersion, RuleMeta, Severity};
 use palisade_yaml::Pos;
 
 /// The newest policy version any check has a revision for: `latest`, and
@@ -32,6 +32,9 @@ pub struct Violation {
     pub pos: Pos,
     /// The container at fault, when there is one.
     pub container: Option<String>,
+    /// A severity above the rule's default, for the worst cases of a
+    /// control (adding `SYS_ADMIN` is worse than not dropping `ALL`).
+    pub severity: Option<Severity>,
 }
 
 impl Violation {
@@ -40,6 +43,7 @@ impl Violation {
             message,
             pos,
             container: None,
+            severity: None,
         }
     }
 
@@ -48,6 +52,7 @@ impl Violation {
             message,
             pos,
             container: Some(c.name.to_string()),
+            severity: None,
         }
     }
 }
@@ -164,11 +169,23 @@ pub fn minor(version: PssVersion) -> u32 {
 
 /// The checks that run at a level and version, each with its revision.
 pub fn active(level: PssLevel, version: PssVersion) -> Vec<(&'static PssCheck, CheckFn)> {
+    active_selected(level, version, &|_| true)
+}
+
+/// Like [`active`], but only with the checks whose rule `enabled` accepts. A
+/// restricted check that is not selected does not replace the baseline
+/// check it overrides: `--select pss-baseline` at the restricted level
+/// still reports hostPath volumes.
+pub fn active_selected(
+    level: PssLevel,
+    version: PssVersion,
+    enabled: &dyn Fn(&RuleMeta) -> bool,
+) -> Vec<(&'static PssCheck, CheckFn)> {
     let v = minor(version);
     let restricted: Vec<_> = if level >= PssLevel::Restricted {
         CHECKS
             .iter()
-            .filter(|c| c.level == PssLevel::Restricted)
+            .filter(|c| c.level == PssLevel::Restricted && enabled(c.rule))
             .filter_map(|c| c.revision(v).map(|r| (*c, r.check)))
             .collect()
     } else {
@@ -178,7 +195,7 @@ pub fn active(level: PssLevel, version: PssVersion) -> Vec<(&'static PssCheck, C
     let baseline = if level >= PssLevel::Baseline {
         CHECKS
             .iter()
-            .filter(|c| c.level == PssLevel::Baseline && !overridden(c.id))
+            .filter(|c| c.level == PssLevel::Baseline && enabled(c.rule) && !overridden(c.id))
             .filter_map(|c| c.revision(v).map(|r| (*c, r.check)))
             .collect()
     } else {
@@ -196,9 +213,19 @@ pub fn evaluate(
     level: PssLevel,
     version: PssVersion,
 ) -> Vec<(&'static PssCheck, Violation)> {
+    evaluate_selected(pod, level, version, &|_| true)
+}
+
+/// Like [`evaluate`], with only the checks whose rule `enabled` accepts.
+pub fn evaluate_selected(
+    pod: &Pod<'_>,
+    level: PssLevel,
+    version: PssVersion,
+    enabled: &dyn Fn(&RuleMeta) -> bool,
+) -> Vec<(&'static PssCheck, Violation)> {
     let mut out = Vec::new();
     let mut buf = Vec::new();
-    for (check, f) in active(level, version) {
+    for (check, f) in active_selected(level, version, enabled) {
         f(pod, &mut buf);
         out.extend(buf.drain(..).map(|v| (check, v)));
     }

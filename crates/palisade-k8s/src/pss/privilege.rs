@@ -3,7 +3,7 @@
 
 use super::{PssCheck, Revision, Violation, each_setting};
 use crate::pod::{Container, Pod};
-use palisade_core::{PssLevel, declare_rule};
+use palisade_core::{PssLevel, Severity, declare_rule};
 use palisade_yaml::Node;
 
 declare_rule! {
@@ -107,8 +107,15 @@ const DEFAULT_CAPABILITIES: &[&str] = &[
     "SYS_CHROOT",
 ];
 
-/// Reports every added capability of `c` not in `allowed`.
-fn added_outside(c: &Container<'_>, allowed: &[&str], set_name: &str, out: &mut Vec<Violation>) {
+/// Reports every added capability of `c` not in `allowed`; those also
+/// outside the runtime's default set get `beyond_defaults` as severity.
+fn added_outside(
+    c: &Container<'_>,
+    allowed: &[&str],
+    set_name: &str,
+    beyond_defaults: Option<Severity>,
+    out: &mut Vec<Violation>,
+) {
     for cap in c
         .sc(&["capabilities", "add"])
         .map(Node::items)
@@ -116,21 +123,25 @@ fn added_outside(c: &Container<'_>, allowed: &[&str], set_name: &str, out: &mut 
     {
         let name = cap.display();
         if !allowed.contains(&name.as_str()) {
-            out.push(Violation::container(
+            let mut v = Violation::container(
                 c,
                 format!(
                     "{} must not add capability \"{name}\" (securityContext.capabilities.add allows {set_name})",
                     c.describe()
                 ),
                 cap.pos,
-            ));
+            );
+            if !DEFAULT_CAPABILITIES.contains(&name.as_str()) {
+                v.severity = beyond_defaults;
+            }
+            out.push(v);
         }
     }
 }
 
 fn capabilities_baseline(pod: &Pod<'_>, out: &mut Vec<Violation>) {
     for c in pod.containers() {
-        added_outside(&c, DEFAULT_CAPABILITIES, "only the default set", out);
+        added_outside(&c, DEFAULT_CAPABILITIES, "only the default set", None, out);
     }
 }
 
@@ -200,7 +211,16 @@ fn capabilities_restricted_1_22(pod: &Pod<'_>, out: &mut Vec<Violation>) {
                 c.sc_pos(&["capabilities", "drop"]),
             ));
         }
-        added_outside(&c, &["NET_BIND_SERVICE"], "only \"NET_BIND_SERVICE\"", out);
+        // Adding a capability beyond the runtime's defaults is the baseline
+        // control's (high) violation, whichever check reports it.
+        let beyond_defaults = Some(CAPABILITIES_BASELINE_RULE.severity);
+        added_outside(
+            &c,
+            &["NET_BIND_SERVICE"],
+            "only \"NET_BIND_SERVICE\"",
+            beyond_defaults,
+            out,
+        );
     }
 }
 

@@ -68,8 +68,9 @@ fn apparmor(pod: &Pod<'_>, out: &mut Vec<Violation>) {
         if t != "RuntimeDefault" && t != "Localhost" {
             out.push(who.violation(
                 format!(
-                    "{} must not set AppArmor profile type to \"{t}\"",
-                    who.who()
+                    "{} must not set AppArmor profile type to {}",
+                    who.who(),
+                    shown_type(t)
                 ),
                 field(profile, "type").map_or(profile.pos, |n| n.pos),
             ));
@@ -261,8 +262,9 @@ fn seccomp_baseline_1_19(pod: &Pod<'_>, out: &mut Vec<Violation>) {
         if let Err(t) = valid_seccomp(profile) {
             out.push(who.violation(
                 format!(
-                    "{} must not set securityContext.seccompProfile.type to \"{t}\"",
-                    who.who()
+                    "{} must not set securityContext.seccompProfile.type to {}",
+                    who.who(),
+                    shown_type(&t)
                 ),
                 field(profile, "type").map_or(profile.pos, |n| n.pos),
             ));
@@ -331,7 +333,10 @@ fn seccomp_restricted_1_19(pod: &Pod<'_>, out: &mut Vec<Violation>) {
             Ok(()) => true,
             Err(t) => {
                 out.push(Violation::pod(
-                    format!("pod must not set securityContext.seccompProfile.type to \"{t}\""),
+                    format!(
+                        "pod must not set securityContext.seccompProfile.type to {}",
+                        shown_type(&t)
+                    ),
                     field(p, "type").map_or(p.pos, |n| n.pos),
                 ));
                 false
@@ -346,8 +351,9 @@ fn seccomp_restricted_1_19(pod: &Pod<'_>, out: &mut Vec<Violation>) {
                     out.push(Violation::container(
                         &c,
                         format!(
-                            "{} must not set securityContext.seccompProfile.type to \"{t}\"",
-                            c.describe()
+                            "{} must not set securityContext.seccompProfile.type to {}",
+                            c.describe(),
+                            shown_type(&t)
                         ),
                         field(p, "type").map_or(p.pos, |n| n.pos),
                     ));
@@ -505,3 +511,12 @@ pub static PROC_MOUNT_RESTRICTED: PssCheck = PssCheck {
     }],
     overrides: &["procMount"],
 };
+
+/// A profile type for messages: quoted, or said to be missing.
+fn shown_type(t: &str) -> String {
+    if t.is_empty() {
+        "an empty value (the profile has no type)".to_string()
+    } else {
+        format!("\"{t}\"")
+    }
+}

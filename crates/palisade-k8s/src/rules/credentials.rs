@@ -2,7 +2,7 @@
 //! environment values that look like passwords, tokens or keys. Messages
 //! never repeat the value.
 
-use super::{Ctx, running_containers};
+use super::Ctx;
 use crate::pod::field;
 use palisade_core::credentials::{is_credential_name, is_placeholder, known_shape};
 use palisade_core::{Finding, declare_rule};
@@ -102,7 +102,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     let Some(pod) = &ctx.pod else {
         return;
     };
-    for c in running_containers(pod) {
+    for c in pod.containers() {
         for env in field(c.node, "env").map(Node::items).unwrap_or(&[]) {
             let name = env.get("name").and_then(Node::as_str).unwrap_or("");
             let Some(value) = field(env, "value") else {

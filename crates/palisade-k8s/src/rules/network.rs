@@ -90,11 +90,17 @@ pub(crate) fn gather(ctx: &Ctx<'_>, facts: &mut Facts) {
         return;
     };
     let all_pods = field(spec, "podSelector").is_none_or(selects_everything);
-    let types: Vec<String> = match field(spec, "policyTypes") {
-        Some(t) => t.items().iter().map(Node::display).collect(),
+    // Defaulting as the API server does it: with no (or an empty)
+    // policyTypes, a policy is for Ingress, and for Egress too when it has
+    // egress rules.
+    let types: Vec<String> = match field(spec, "policyTypes")
+        .map(Node::items)
+        .filter(|t| !t.is_empty())
+    {
+        Some(t) => t.iter().map(Node::display).collect(),
         None => {
             let mut t = vec!["Ingress".to_string()];
-            if field(spec, "egress").is_some() {
+            if field(spec, "egress").is_some_and(|e| !e.items().is_empty()) {
                 t.push("Egress".to_string());
             }
             t
@@ -180,7 +186,7 @@ pub(crate) fn check_set(facts: &Facts, out: &mut Vec<Finding>) {
             Finding::new(rule, message, location.clone()).with_resource(resource.clone())
         };
         let label = if ns.is_empty() {
-            "workloads without a namespace (deployed to the current namespace)".to_string()
+            "the current namespace (of the workloads without metadata.namespace)".to_string()
         } else {
             format!("namespace `{ns}`")
         };
