@@ -126,9 +126,9 @@ fn demo_scan_reports_every_file_with_lines_and_fails() {
     for expected in [
         "PSS001 examples/shop/db-statefulset.yaml:27",
         "PSS002 examples/shop/backup-cronjob.yaml:15",
-        "PSS101 examples/shop/db-statefulset.yaml:46",
-        "SEC001 examples/shop/secret.yaml:8",
-        "NS001 examples/shop/namespace.yaml:8",
+        "PSS101 examples/shop/db-statefulset.yaml:45",
+        "SEC001 examples/shop/secret.yaml:7",
+        "NS001 examples/shop/namespace.yaml:7",
         "NET001 examples/shop/namespace.yaml:3",
         "WL010 examples/shop/web-deployment.yaml:29",
         "WL005 examples/shop/web-deployment.yaml:21",

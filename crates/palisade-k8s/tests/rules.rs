@@ -664,8 +664,7 @@ fn net001_empty_policy_types_defaults_to_ingress() {
 /// reported at the `securityContext:` key (its nearest enclosing node), not
 /// at whatever key happens to come first inside it.
 #[test]
-#[ignore = "BUG: findings about a block-mapping field point at its first child key (Node.pos of a block mapping), e.g. PSS103 \"must set runAsNonRoot\" lands on `allowPrivilegeEscalation: false`"]
-fn bug_missing_field_points_at_enclosing_key() {
+fn missing_field_points_at_enclosing_key() {
     let path = "PSS103/fail_host_users_v1_34.yaml";
     let text = read(path);
     let out = check_path(
@@ -682,8 +681,7 @@ fn bug_missing_field_points_at_enclosing_key() {
 /// for a field whose value is a block mapping, because the finding lands on
 /// the line below.
 #[test]
-#[ignore = "BUG: PSS004 (and PSS101, SEC001, WL001/WL002, WL008, NS001...) point one line below a block-mapping field, so `field:  # palisade:ignore RULE: why` on the field's line does not suppress"]
-fn bug_comment_on_block_field_line_suppresses() {
+fn comment_on_block_field_line_suppresses() {
     let path = fixture("misc/bug_hostpath_comment.yaml");
     let (config, _) = config_for(&path);
     let out = check_path(&path, &config);

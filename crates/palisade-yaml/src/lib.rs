@@ -23,6 +23,7 @@
     clippy::indexing_slicing
 )]
 
+mod fast;
 mod resolve;
 mod tree;
 
@@ -149,6 +150,16 @@ pub fn parse_stream(text: &str, limits: &Limits) -> Stream {
         });
         return stream;
     }
+    // Most manifests are in the subset the fast path reads; it declines
+    // (returns `None`) on anything else, including every error.
+    if let Some(fast) = fast::parse(text, limits) {
+        return fast;
+    }
+    parse_saphyr(text, limits, stream)
+}
+
+/// The general path: saphyr events turned into trees.
+fn parse_saphyr(text: &str, limits: &Limits, mut stream: Stream) -> Stream {
     let mut builder = Builder::new(limits);
     let mut parser = Parser::new_from_str(text);
     while let Some(next) = parser.next_event() {
@@ -407,6 +418,23 @@ fn scalar_text(node: &Node) -> Option<String> {
         Value::Int(i) => Some(i.to_string()),
         Value::Float(f) => Some(f.to_string()),
         Value::Seq(_) | Value::Map(_) => None,
+    }
+}
+
+/// The two parsing paths, separately, for the differential test and the
+/// speed comparison. Not part of the API.
+#[doc(hidden)]
+pub mod paths {
+    use super::{Limits, Stream};
+
+    /// The fast path: `None` when it declines the input (no size check).
+    pub fn fast(text: &str, limits: &Limits) -> Option<Stream> {
+        super::fast::parse(text, limits)
+    }
+
+    /// The saphyr path alone (no size check).
+    pub fn saphyr(text: &str, limits: &Limits) -> Stream {
+        super::parse_saphyr(text, limits, Stream::default())
     }
 }
 

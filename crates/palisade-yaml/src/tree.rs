@@ -51,7 +51,17 @@ pub struct Map {
 impl Map {
     /// Builds a map, applying YAML merge keys (`<<: *base`): merged entries
     /// are added unless the map defines the key itself.
+    ///
+    /// A collection written below its key (`securityContext:` then its
+    /// fields on the next lines) is located at its key: that is the line a
+    /// finding about the field must point at, and where a suppression
+    /// comment for it is written.
     pub(crate) fn with_merges(mut entries: Vec<(Key, Node)>) -> Map {
+        for (k, v) in &mut entries {
+            if matches!(v.value, Value::Seq(_) | Value::Map(_)) && v.pos.line > k.pos.line {
+                v.pos = k.pos;
+            }
+        }
         if !entries.iter().any(|(k, _)| k.merge && k.text == "<<") {
             return Map { entries };
         }
