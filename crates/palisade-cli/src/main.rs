@@ -186,3 +186,8 @@ fn progress_bar(total: usize) -> Option<indicatif::ProgressBar> {
     }
     Some(bar)
 }
+
+/// mimalloc: far fewer cycles per allocation than glibc malloc for the
+/// many small strings and vectors of parsed manifests.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
