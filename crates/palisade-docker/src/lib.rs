@@ -5,7 +5,7 @@
 //! 1. `parse`: text → instructions (parser directives, comments, line
 //!    continuations with the file's escape character, heredoc bodies);
 //! 2. `stages`: instructions → build stages, each `FROM` resolved to an
-//!    earlier stage, `scratch`, an external image (`image_ref`, with `${ARG}`
+//!    earlier stage, `scratch`, an external image (`palisade_core::image`, with `${ARG}`
 //!    defaults expanded by `vars`), or a reference that needs a build argument
 //!    we do not know and do not guess;
 //! 3. `script` and `shell`: what each `RUN` runs, as pipelines of commands;
