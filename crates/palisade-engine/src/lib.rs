@@ -68,7 +68,10 @@ pub fn scan(sources: Vec<Source>, config: &Config, progress: &(dyn Fn(usize) + S
     let outcomes: Vec<FileOutcome> = sources
         .into_par_iter()
         .map(|source| {
-            let outcome = check_source(source, config);
+            let mut outcome = check_source(source, config);
+            // Sorting each file here, in parallel, leaves the final sort
+            // (files arrive in path order) presorted runs to merge.
+            outcome.findings.sort_by(policy::finding_order);
             let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             progress(n.saturating_add(1));
             outcome

@@ -4,7 +4,7 @@
 
 use crate::catalogue;
 use palisade_core::suppress::FileSuppressions;
-use palisade_core::{Config, Report, RuleInfo, RuleMeta, Severity};
+use palisade_core::{Config, Finding, Report, RuleInfo, RuleMeta, Severity};
 use std::collections::HashMap;
 
 /// The severity configured for a rule (by id or name), if any.
@@ -53,22 +53,7 @@ pub(crate) fn apply(
         }
         true
     });
-    report.findings.sort_by(|a, b| {
-        (
-            &a.location.path,
-            a.location.line,
-            a.location.column,
-            &a.rule_id,
-            &a.message,
-        )
-            .cmp(&(
-                &b.location.path,
-                b.location.line,
-                b.location.column,
-                &b.rule_id,
-                &b.message,
-            ))
-    });
+    report.findings.sort_by(finding_order);
     report
         .errors
         .sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
@@ -76,4 +61,22 @@ pub(crate) fn apply(
         .iter()
         .map(|r| RuleInfo::new(r, severity_of(r, config)))
         .collect();
+}
+
+/// Report order: file, line, column, rule, message.
+pub(crate) fn finding_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
+    (
+        &a.location.path,
+        a.location.line,
+        a.location.column,
+        &a.rule_id,
+        &a.message,
+    )
+        .cmp(&(
+            &b.location.path,
+            b.location.line,
+            b.location.column,
+            &b.rule_id,
+            &b.message,
+        ))
 }
