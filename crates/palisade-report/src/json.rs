@@ -140,6 +140,9 @@ struct JsonLocation<'a> {
     column: u32,
 }
 
+/// Rules by id, looked up once per finding.
+type RuleIndex<'a> = std::collections::HashMap<&'a str, &'a palisade_core::RuleInfo>;
+
 #[derive(Serialize)]
 struct JsonReference<'a> {
     label: &'a str,
@@ -197,8 +200,8 @@ pub(crate) fn suppressed(report: &Report) -> usize {
     report.findings.iter().filter(|f| f.is_suppressed()).count()
 }
 
-fn finding<'a>(report: &'a Report, f: &'a Finding) -> JsonFinding<'a> {
-    let rule = report.rule(&f.rule_id);
+fn finding<'a>(rules: &RuleIndex<'a>, f: &'a Finding) -> JsonFinding<'a> {
+    let rule = rules.get(f.rule_id.as_str()).copied();
     JsonFinding {
         rule_id: &f.rule_id,
         rule_name: rule.map_or("", |r| r.name.as_str()),
@@ -243,6 +246,7 @@ pub(crate) fn render(
     options: &RenderOptions,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    let rules: RuleIndex<'_> = report.rules.iter().map(|r| (r.id.as_str(), r)).collect();
     let doc = Document {
         version: FORMAT_VERSION,
         tool: Tool {
@@ -251,7 +255,7 @@ pub(crate) fn render(
         },
         findings: sorted_findings(report)
             .into_iter()
-            .map(|f| finding(report, f))
+            .map(|f| finding(&rules, f))
             .collect(),
         errors: sorted_errors(report).into_iter().map(error).collect(),
         summary: Summary {
