@@ -40,7 +40,8 @@ type CliResult = Result<ExitCode, String>;
 
 fn scan(args: ScanArgs) -> CliResult {
     if let Some(threads) = args.threads {
-        rayon_threads(threads)?;
+        palisade_engine::set_threads(threads)
+            .map_err(|e| format!("cannot set --threads {threads}: {e}"))?;
     }
     let paths: Vec<PathBuf> = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
@@ -167,10 +168,6 @@ fn find_config(start: &Path) -> Option<PathBuf> {
             return None;
         }
     }
-}
-
-fn rayon_threads(n: usize) -> Result<(), String> {
-    palisade_engine::set_threads(n).map_err(|e| format!("cannot set --threads {n}: {e}"))
 }
 
 /// A progress bar on stderr for scans of many files, only on a terminal.

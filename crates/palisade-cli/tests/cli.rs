@@ -245,6 +245,13 @@ fn stdin_streams_and_lists() {
         json_pod.as_bytes(),
     );
     assert!(ids(&json(&out)).contains(&"PSS002 -:2".to_string()));
+    // A UTF-8 byte-order mark (Windows editors) is dropped, not an error.
+    let mut bom = b"\xEF\xBB\xBF".to_vec();
+    bom.extend_from_slice(PRIVILEGED_POD.as_bytes());
+    let out = palisade_stdin(&["scan", "-", "--format", "json"], dir.path(), &bom);
+    let v = json(&out);
+    assert!(v["errors"].as_array().unwrap().is_empty(), "{v}");
+    assert!(ids(&v).contains(&"PSS001 -:11".to_string()), "{v}");
     // A Dockerfile on stdin is recognised.
     let out = palisade_stdin(
         &["scan", "-", "--format", "json"],

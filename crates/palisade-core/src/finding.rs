@@ -167,16 +167,11 @@ impl Report {
             .filter(move |f| !f.is_suppressed() && f.severity >= threshold)
     }
 
-    /// Unsuppressed findings counted by severity, least serious first.
-    pub fn counts(&self) -> [(Severity, usize); 5] {
-        Severity::ALL.map(|s| {
-            (
-                s,
-                self.findings
-                    .iter()
-                    .filter(|f| !f.is_suppressed() && f.severity == s)
-                    .count(),
-            )
-        })
+    /// Unsuppressed findings of exactly `severity`.
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| !f.is_suppressed() && f.severity == severity)
+            .count()
     }
 }

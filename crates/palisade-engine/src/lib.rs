@@ -100,11 +100,11 @@ pub fn scan(sources: Vec<Source>, config: &Config, progress: &(dyn Fn(usize) + S
 }
 
 /// Checks one source with the scanner for its format.
-fn check_source(source: Source, config: &Config) -> FileOutcome {
+fn check_source(mut source: Source, config: &Config) -> FileOutcome {
     let mut out = FileOutcome::default();
     let text = match source.read() {
         Ok(read::Content::Text(t)) => t,
-        Ok(read::Content::Skipped(_why)) => {
+        Ok(read::Content::Skipped) => {
             out.stats.skipped = 1;
             return out;
         }
@@ -113,36 +113,35 @@ fn check_source(source: Source, config: &Config) -> FileOutcome {
             return out;
         }
     };
-    out.stats.files = 1;
-    out.stats.bytes = text.len() as u64;
     let path = source.display;
-    if source.format == read::Format::Dockerfile
-        || (source.format == read::Format::Sniff && palisade_docker::looks_like_dockerfile(&text))
-    {
+    let is_dockerfile = source.format == read::Format::Dockerfile
+        || (source.format == read::Format::Sniff && palisade_docker::looks_like_dockerfile(&text));
+    if is_dockerfile {
         let result = palisade_docker::check(&path, &text, config);
         out.findings = result.findings;
         out.errors = result.errors;
         out.stats.objects = 1;
         out.suppressions = Some((path, FileSuppressions::from_source(&text)));
-        return out;
+    } else {
+        let limits = Limits {
+            max_bytes: MAX_FILE_BYTES,
+            ..Limits::default()
+        };
+        let result =
+            palisade_k8s::check::check_file(&path, &text, config, source.explicit, &limits);
+        if result.skipped.is_some() {
+            out.stats.skipped = 1;
+            return out;
+        }
+        out.findings = result.findings;
+        out.errors = result.errors;
+        out.facts = result.facts;
+        out.stats.documents = result.documents;
+        out.stats.objects = result.objects;
+        out.suppressions = Some((path, result.suppressions));
     }
-    let limits = Limits {
-        max_bytes: MAX_FILE_BYTES,
-        ..Limits::default()
-    };
-    let result = palisade_k8s::check::check_file(&path, &text, config, source.explicit, &limits);
-    if result.skipped.is_some() {
-        out.stats.files = 0;
-        out.stats.bytes = 0;
-        out.stats.skipped = 1;
-        return out;
-    }
-    out.findings = result.findings;
-    out.errors = result.errors;
-    out.facts = result.facts;
-    out.stats.documents = result.documents;
-    out.stats.objects = result.objects;
-    out.suppressions = Some((path, result.suppressions));
+    out.stats.files = 1;
+    out.stats.bytes = text.len() as u64;
     out
 }
 

@@ -32,6 +32,7 @@ pub(crate) fn apply(
         .copied()
         .filter(|r| config.selection.enabled(r))
         .collect();
+    let by_id: HashMap<&str, &RuleMeta> = enabled.iter().map(|r| (r.id, *r)).collect();
     let mut paths: Vec<&String> = suppressions.keys().collect();
     paths.sort();
     for path in paths {
@@ -40,7 +41,7 @@ pub(crate) fn apply(
         }
     }
     report.findings.retain_mut(|f| {
-        let Some(rule) = enabled.iter().find(|r| r.id == f.rule_id) else {
+        let Some(rule) = by_id.get(f.rule_id.as_str()) else {
             return false;
         };
         // A configured severity wins; otherwise a finding keeps its own

@@ -44,7 +44,8 @@ pub enum Origin {
 
 pub(crate) enum Content {
     Text(String),
-    Skipped(&'static str),
+    /// A binary file met while walking a directory: passed over.
+    Skipped,
 }
 
 impl Source {
@@ -67,13 +68,17 @@ impl Source {
         }
     }
 
-    pub(crate) fn read(&self) -> Result<Content, InputError> {
-        let bytes = match &self.origin {
+    /// The source's text. Bytes already in memory (standard input) are
+    /// moved out, not copied.
+    pub(crate) fn read(&mut self) -> Result<Content, InputError> {
+        let mut bytes = match &mut self.origin {
             Origin::Bytes(b) => {
-                if b.len() > MAX_FILE_BYTES {
-                    return Err(self.too_large(b.len() as u64));
+                let len = b.len();
+                let b = std::mem::take(b);
+                if len > MAX_FILE_BYTES {
+                    return Err(self.too_large(len as u64));
                 }
-                b.clone()
+                b
             }
             Origin::File(p) => {
                 let file = std::fs::File::open(p)
@@ -102,12 +107,11 @@ impl Source {
                     "binary file (contains NUL bytes), not a manifest or Dockerfile".to_string(),
                 ));
             }
-            return Ok(Content::Skipped("binary"));
+            return Ok(Content::Skipped);
         }
-        let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
-            Some(rest) => rest.to_vec(),
-            None => bytes,
-        };
+        if bytes.starts_with(b"\xEF\xBB\xBF") {
+            bytes.drain(..3);
+        }
         match String::from_utf8(bytes) {
             Ok(s) => Ok(Content::Text(s)),
             Err(e) => {

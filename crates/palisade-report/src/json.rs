@@ -186,15 +186,6 @@ pub(crate) fn suppression_kind(kind: SuppressionKind) -> &'static str {
     }
 }
 
-/// Unsuppressed findings of one severity.
-pub(crate) fn count(report: &Report, severity: Severity) -> usize {
-    report
-        .findings
-        .iter()
-        .filter(|f| !f.is_suppressed() && f.severity == severity)
-        .count()
-}
-
 /// Suppressed findings.
 pub(crate) fn suppressed(report: &Report) -> usize {
     report.findings.iter().filter(|f| f.is_suppressed()).count()
@@ -259,11 +250,11 @@ pub(crate) fn render(
             .collect(),
         errors: sorted_errors(report).into_iter().map(error).collect(),
         summary: Summary {
-            critical: count(report, Severity::Critical),
-            high: count(report, Severity::High),
-            medium: count(report, Severity::Medium),
-            low: count(report, Severity::Low),
-            info: count(report, Severity::Info),
+            critical: report.count(Severity::Critical),
+            high: report.count(Severity::High),
+            medium: report.count(Severity::Medium),
+            low: report.count(Severity::Low),
+            info: report.count(Severity::Info),
             suppressed: suppressed(report),
             errors: report.errors.len(),
             files: report.stats.files,

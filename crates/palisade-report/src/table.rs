@@ -13,7 +13,7 @@
 //!
 //! This layout is for reading and may change; scripts should use JSON.
 
-use crate::json::{count, suppressed, suppression_kind};
+use crate::json::{suppressed, suppression_kind};
 use crate::{RenderOptions, sorted_errors, sorted_findings};
 use owo_colors::{OwoColorize, Style};
 use palisade_core::{Finding, InputError, Report, Severity};
@@ -183,7 +183,7 @@ fn summary(report: &Report, painter: &Painter, out: &mut dyn Write) -> io::Resul
     let counts: Vec<(Severity, usize)> = Severity::ALL
         .into_iter()
         .rev()
-        .map(|s| (s, count(report, s)))
+        .map(|s| (s, report.count(s)))
         .filter(|(_, n)| *n > 0)
         .collect();
     let total: usize = counts.iter().map(|(_, n)| n).sum();

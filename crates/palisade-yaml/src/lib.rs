@@ -308,7 +308,7 @@ impl<'l> Builder<'l> {
             Event::Alias(id) => {
                 let (node, size) = self.anchors.get(&id).ok_or(ErrorKind::UnknownAnchor)?;
                 let size = *size;
-                let node = node.clone_at_depth_limit();
+                let node = node.clone();
                 self.count(size)?;
                 self.add_count(size);
                 let raw_key = scalar_text(&node);

@@ -139,20 +139,6 @@ impl Node {
         path.iter().try_fold(self, |n, k| n.get(k))
     }
 
-    /// The deepest node that exists along a path of keys, with how many
-    /// steps were found. Used to point at the nearest enclosing node when the
-    /// field at fault is missing.
-    pub fn deepest<'a>(&'a self, path: &[&str]) -> (&'a Node, usize) {
-        let mut node = self;
-        for (i, k) in path.iter().enumerate() {
-            match node.get(k) {
-                Some(n) => node = n,
-                None => return (node, i),
-            }
-        }
-        (node, path.len())
-    }
-
     /// The mapping, when this node is one.
     pub fn as_map(&self) -> Option<&Map> {
         match &self.value {
@@ -216,11 +202,5 @@ impl Node {
             Value::Seq(s) => format!("[{} items]", s.len()),
             Value::Map(m) => format!("{{{} keys}}", m.len()),
         }
-    }
-
-    /// Clones a node; depth is already bounded by the parser's limits, so
-    /// the recursion here is bounded too.
-    pub(crate) fn clone_at_depth_limit(&self) -> Node {
-        self.clone()
     }
 }

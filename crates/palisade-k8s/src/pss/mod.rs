@@ -167,16 +167,11 @@ pub fn minor(version: PssVersion) -> u32 {
     }
 }
 
-/// The checks that run at a level and version, each with its revision.
-pub fn active(level: PssLevel, version: PssVersion) -> Vec<(&'static PssCheck, CheckFn)> {
-    active_selected(level, version, &|_| true)
-}
-
-/// Like [`active`], but only with the checks whose rule `enabled` accepts. A
-/// restricted check that is not selected does not replace the baseline
+/// The checks that run at a level and version, each with its revision,
+/// among those whose rule `enabled` accepts. A restricted check that is not selected does not replace the baseline
 /// check it overrides: `--select pss-baseline` at the restricted level
 /// still reports hostPath volumes.
-pub fn active_selected(
+pub fn active(
     level: PssLevel,
     version: PssVersion,
     enabled: &dyn Fn(&RuleMeta) -> bool,
@@ -225,7 +220,7 @@ pub fn evaluate_selected(
 ) -> Vec<(&'static PssCheck, Violation)> {
     let mut out = Vec::new();
     let mut buf = Vec::new();
-    for (check, f) in active_selected(level, version, enabled) {
+    for (check, f) in active(level, version, enabled) {
         f(pod, &mut buf);
         out.extend(buf.drain(..).map(|v| (check, v)));
     }
