@@ -108,6 +108,27 @@ impl Finding {
     pub fn is_suppressed(&self) -> bool {
         self.suppression.is_some()
     }
+
+    /// Report order: file, line, column, rule, message.
+    pub fn report_order(&self, other: &Finding) -> std::cmp::Ordering {
+        (&self.location, &self.rule_id, &self.message).cmp(&(
+            &other.location,
+            &other.rule_id,
+            &other.message,
+        ))
+    }
+}
+
+impl InputError {
+    /// Report order: file, line, column (unknown first), message.
+    pub fn report_order(&self, other: &InputError) -> std::cmp::Ordering {
+        (&self.path, self.line, self.column, &self.message).cmp(&(
+            &other.path,
+            other.line,
+            other.column,
+            &other.message,
+        ))
+    }
 }
 
 /// An input that could not be read or parsed (all or in part). The scan
@@ -144,7 +165,7 @@ pub struct ScanStats {
 /// The outcome of a scan: what every renderer prints.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Report {
-    /// Findings, sorted by file, line, column and rule.
+    /// Findings, in [`Finding::report_order`].
     pub findings: Vec<Finding>,
     /// Inputs that could not be read, in whole or in part.
     pub errors: Vec<InputError>,

@@ -71,7 +71,7 @@ pub fn scan(sources: Vec<Source>, config: &Config, progress: &(dyn Fn(usize) + S
             let mut outcome = check_source(source, config);
             // Sorting each file here, in parallel, leaves the final sort
             // (files arrive in path order) presorted runs to merge.
-            outcome.findings.sort_by(policy::finding_order);
+            outcome.findings.sort_by(Finding::report_order);
             let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             progress(n.saturating_add(1));
             outcome

@@ -4,7 +4,7 @@
 
 use crate::catalogue;
 use palisade_core::suppress::FileSuppressions;
-use palisade_core::{Config, Finding, Report, RuleInfo, RuleMeta, Severity};
+use palisade_core::{Config, Finding, InputError, Report, RuleInfo, RuleMeta, Severity};
 use std::collections::HashMap;
 
 /// The severity configured for a rule (by id or name), if any.
@@ -54,30 +54,10 @@ pub(crate) fn apply(
         }
         true
     });
-    report.findings.sort_by(finding_order);
-    report
-        .errors
-        .sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+    report.findings.sort_by(Finding::report_order);
+    report.errors.sort_by(InputError::report_order);
     report.rules = enabled
         .iter()
         .map(|r| RuleInfo::new(r, severity_of(r, config)))
         .collect();
-}
-
-/// Report order: file, line, column, rule, message.
-pub(crate) fn finding_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
-    (
-        &a.location.path,
-        a.location.line,
-        a.location.column,
-        &a.rule_id,
-        &a.message,
-    )
-        .cmp(&(
-            &b.location.path,
-            b.location.line,
-            b.location.column,
-            &b.rule_id,
-            &b.message,
-        ))
 }

@@ -155,18 +155,14 @@ pub fn render(
 /// never depends on how a report was assembled.
 fn sorted_findings(report: &Report) -> Vec<&Finding> {
     let mut findings: Vec<&Finding> = report.findings.iter().collect();
-    findings.sort_by(|a, b| {
-        (&a.location, &a.rule_id, &a.message).cmp(&(&b.location, &b.rule_id, &b.message))
-    });
+    findings.sort_by(|a, b| a.report_order(b));
     findings
 }
 
 /// Input errors in a fixed order: path, line, column (absent first), message.
 fn sorted_errors(report: &Report) -> Vec<&InputError> {
     let mut errors: Vec<&InputError> = report.errors.iter().collect();
-    errors.sort_by(|a, b| {
-        (&a.path, a.line, a.column, &a.message).cmp(&(&b.path, b.line, b.column, &b.message))
-    });
+    errors.sort_by(|a, b| a.report_order(b));
     errors
 }
 
