@@ -294,6 +294,7 @@ fn gitignore_exclude_and_unknown_kinds() {
         .iter()
         .map(|f| f.split(' ').nth(1).unwrap().to_string())
         .collect();
+    assert!(!files.is_empty(), "app/pod.yaml must be scanned");
     assert!(
         files.iter().all(|f| f.starts_with("app/pod.yaml")),
         "{files:?}"
