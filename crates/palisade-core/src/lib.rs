@@ -25,7 +25,7 @@ pub use config::{Config, ConfigError, PssLevel, PssVersion};
 pub use finding::{
     Finding, InputError, Location, Report, Resource, ScanStats, Suppression, SuppressionKind,
 };
-pub use rule::{Reference, RuleInfo, RuleMeta, Selection, SelectionError};
+pub use rule::{DynamicRule, Reference, RuleInfo, RuleMeta, Selection, SelectionError};
 pub use severity::Severity;
 
 /// Rules that belong to Palisade itself rather than to a scanner.

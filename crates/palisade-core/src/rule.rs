@@ -102,6 +102,58 @@ impl RuleMeta {
     }
 }
 
+/// Rule metadata known only at run time: a rule from a gitleaks
+/// configuration, a Gatekeeper constraint, a Falco rule file.
+///
+/// [`DynamicRule::leak`] turns it into the same `&'static RuleMeta` that
+/// built-in rules have, so selection, severity overrides, suppressions and
+/// reports treat both alike. The memory is never freed: load rules once per
+/// process (or per explicit reload), never per input.
+#[derive(Debug, Clone, Default)]
+pub struct DynamicRule {
+    /// Stable identifier.
+    pub id: String,
+    /// Stable name.
+    pub name: String,
+    /// One-line title.
+    pub title: String,
+    /// Default severity.
+    pub severity: Severity,
+    /// Groups for `--select`/`--ignore`.
+    pub groups: Vec<String>,
+    /// Markdown documentation.
+    pub doc: String,
+    /// How to fix a finding.
+    pub remediation: String,
+    /// Documents behind the rule, as URLs.
+    pub urls: Vec<String>,
+}
+
+impl DynamicRule {
+    /// The rule as `&'static RuleMeta` (leaked; see the type's docs).
+    pub fn leak(self) -> &'static RuleMeta {
+        fn s(v: String) -> &'static str {
+            Box::leak(v.into_boxed_str())
+        }
+        let groups: Vec<&'static str> = self.groups.into_iter().map(s).collect();
+        let references: Vec<Reference> = self
+            .urls
+            .into_iter()
+            .map(|u| Reference::Url(s(u)))
+            .collect();
+        Box::leak(Box::new(RuleMeta {
+            id: s(self.id),
+            name: s(self.name),
+            title: s(self.title),
+            severity: self.severity,
+            groups: Box::leak(groups.into_boxed_slice()),
+            doc: s(self.doc),
+            remediation: s(self.remediation),
+            references: Box::leak(references.into_boxed_slice()),
+        }))
+    }
+}
+
 /// Declares a rule's metadata. The doc comment becomes the rule's published
 /// documentation (`palisade rules explain ID`), so code and docs cannot drift.
 ///

@@ -5,7 +5,7 @@ use std::fmt;
 use std::str::FromStr;
 
 /// How serious a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Worth knowing; not a weakness on its own.
@@ -13,6 +13,7 @@ pub enum Severity {
     /// A weakness with little direct impact.
     Low,
     /// A weakness an attacker can use with other steps.
+    #[default]
     Medium,
     /// A weakness that directly weakens isolation or exposes data.
     High,
