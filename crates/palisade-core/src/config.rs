@@ -17,10 +17,12 @@
 //!   required: [app.kubernetes.io/name]
 //! namespaces:
 //!   exclude: [kube-system, kube-public, kube-node-lease]
+//! admission: {}              # see the `admission` module
 //! ```
 //!
 //! Unknown keys are errors, so that a typo does not silently weaken a policy.
 
+use crate::admission::AdmissionSettings;
 use crate::{Selection, Severity};
 use palisade_yaml::{Limits, Node, Value, parse_stream};
 use std::collections::BTreeMap;
@@ -129,6 +131,8 @@ pub struct Config {
     pub required_labels: Vec<String>,
     /// Namespaces whose objects are not checked.
     pub excluded_namespaces: Vec<String>,
+    /// How admission acts on findings.
+    pub admission: AdmissionSettings,
 }
 
 impl Default for Config {
@@ -145,6 +149,7 @@ impl Default for Config {
             excluded_namespaces: ["kube-system", "kube-public", "kube-node-lease"]
                 .map(String::from)
                 .to_vec(),
+            admission: AdmissionSettings::default(),
         }
     }
 }
@@ -193,6 +198,7 @@ impl Config {
                 "images",
                 "labels",
                 "namespaces",
+                "admission",
             ],
         )?;
         for (key, value) in root {
@@ -238,6 +244,7 @@ impl Config {
                         config.required_labels = r.strings(v)?;
                     }
                 }
+                "admission" => config.admission = AdmissionSettings::parse(&r, value)?,
                 _ => {
                     for (_, v) in r.map(value, &["exclude"])? {
                         config.excluded_namespaces = r.strings(v)?;
@@ -250,12 +257,29 @@ impl Config {
 }
 
 /// Typed reads from the config tree, with errors that name the line.
-struct Reader<'a> {
+pub(crate) struct Reader<'a> {
     path: &'a str,
 }
 
 impl Reader<'_> {
-    fn error(&self, node: &Node, message: String) -> ConfigError {
+    pub(crate) fn boolean(&self, node: &Node) -> Result<bool, ConfigError> {
+        node.as_bool().ok_or_else(|| {
+            self.error(
+                node,
+                format!("expected true or false, found `{}`", node.display()),
+            )
+        })
+    }
+
+    pub(crate) fn list<'n>(&self, node: &'n Node) -> Result<&'n [Node], ConfigError> {
+        match &node.value {
+            Value::Seq(items) => Ok(items),
+            Value::Null => Ok(&[]),
+            _ => Err(self.error(node, format!("expected a list, found `{}`", node.display()))),
+        }
+    }
+
+    pub(crate) fn error(&self, node: &Node, message: String) -> ConfigError {
         ConfigError {
             path: self.path.to_string(),
             line: node.pos.line,
@@ -265,7 +289,7 @@ impl Reader<'_> {
 
     /// The entries of a mapping; `allowed` (when not empty) lists the keys
     /// it may have.
-    fn map<'n>(
+    pub(crate) fn map<'n>(
         &self,
         node: &'n Node,
         allowed: &[&str],
@@ -297,7 +321,7 @@ impl Reader<'_> {
         Ok(out)
     }
 
-    fn string(&self, node: &Node) -> Result<String, ConfigError> {
+    pub(crate) fn string(&self, node: &Node) -> Result<String, ConfigError> {
         match &node.value {
             Value::Str(s) => Ok(s.clone()),
             Value::Int(_) | Value::Float(_) | Value::Bool(_) => Ok(node.display()),
@@ -308,7 +332,7 @@ impl Reader<'_> {
         }
     }
 
-    fn strings(&self, node: &Node) -> Result<Vec<String>, ConfigError> {
+    pub(crate) fn strings(&self, node: &Node) -> Result<Vec<String>, ConfigError> {
         match &node.value {
             Value::Seq(items) => items.iter().map(|n| self.string(n)).collect(),
             Value::Null => Ok(Vec::new()),

@@ -13,6 +13,7 @@
     clippy::indexing_slicing
 )]
 
+pub mod admission;
 pub mod config;
 pub mod credentials;
 mod finding;

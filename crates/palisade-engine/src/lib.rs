@@ -95,7 +95,46 @@ pub fn scan(sources: Vec<Source>, config: &Config, progress: &(dyn Fn(usize) + S
         s.skipped += o.stats.skipped;
     }
     report.findings.extend(palisade_k8s::set::check_set(&facts));
-    policy::apply(&mut report, config, &suppressions);
+    policy::apply(&mut report, config, &suppressions, true);
+    report
+}
+
+/// Evaluates one object held in memory (the admission webhook's and
+/// `palisade admit`'s input) exactly as [`scan`] evaluates a file holding
+/// it: the same parser, checks, selection and severities. Two differences,
+/// both because the input is one object arriving at the cluster's door:
+///
+/// - The set rules do not run: they judge a whole set of manifests (is
+///   there a NetworkPolicy in this namespace? does this service account
+///   disable token mounting?), and one object is not the set. A pod that
+///   itself asks for a token is still reported.
+/// - The object's own suppressions (annotations, comments) are honoured
+///   only when `honour_suppressions` is set: a workload must not be able to
+///   exempt itself from admission.
+///
+/// The report's `rules` list is left empty: a per-request caller does not
+/// need the catalogue's documentation.
+pub fn evaluate(source: Source, config: &Config, honour_suppressions: bool) -> Report {
+    let outcome = check_source(source, config);
+    let mut report = Report {
+        findings: outcome.findings,
+        errors: outcome.errors,
+        stats: outcome.stats,
+        ..Report::default()
+    };
+    report.findings.extend(
+        outcome
+            .facts
+            .automount
+            .into_iter()
+            .filter(|p| p.service_account.is_none())
+            .map(|p| p.finding),
+    );
+    let mut suppressions = HashMap::new();
+    if honour_suppressions && let Some((path, s)) = outcome.suppressions {
+        suppressions.insert(path, s);
+    }
+    policy::apply(&mut report, config, &suppressions, false);
     report
 }
 

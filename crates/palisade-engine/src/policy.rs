@@ -25,6 +25,7 @@ pub(crate) fn apply(
     report: &mut Report,
     config: &Config,
     suppressions: &HashMap<String, FileSuppressions>,
+    list_rules: bool,
 ) {
     let rules = catalogue();
     let enabled: Vec<&RuleMeta> = rules
@@ -56,8 +57,10 @@ pub(crate) fn apply(
     });
     report.findings.sort_by(Finding::report_order);
     report.errors.sort_by(InputError::report_order);
-    report.rules = enabled
-        .iter()
-        .map(|r| RuleInfo::new(r, severity_of(r, config)))
-        .collect();
+    if list_rules {
+        report.rules = enabled
+            .iter()
+            .map(|r| RuleInfo::new(r, severity_of(r, config)))
+            .collect();
+    }
 }

@@ -59,6 +59,17 @@ impl Source {
         }
     }
 
+    /// A manifest already in memory (an admitted object's JSON), named
+    /// `display` in findings.
+    pub fn memory(display: impl Into<String>, bytes: Vec<u8>) -> Source {
+        Source {
+            display: display.into(),
+            origin: Origin::Bytes(bytes),
+            format: Format::Manifest,
+            explicit: true,
+        }
+    }
+
     fn error(&self, line: Option<u32>, message: String) -> InputError {
         InputError {
             path: self.display.clone(),
