@@ -32,6 +32,7 @@
 pub mod fieldpath;
 pub mod modes;
 pub mod mutate;
+pub mod offline;
 pub mod review;
 pub mod template;
 
