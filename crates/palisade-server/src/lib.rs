@@ -20,10 +20,12 @@
     clippy::indexing_slicing
 )]
 
+pub mod install;
 pub mod metrics;
 pub mod namespaces;
 pub mod pki;
 pub mod tls;
+mod yaml;
 
 use axum::Router;
 use axum::body::Bytes;
