@@ -32,11 +32,21 @@ fn pad(out: &mut String, indent: usize) {
     }
 }
 
+/// Keys written first, in this order, as Kubernetes manifests are read;
+/// the rest follow alphabetically.
+const FIRST: [&str; 6] = ["apiVersion", "kind", "metadata", "name", "namespace", "spec"];
+
+fn ordered(map: &serde_json::Map<String, Value>) -> Vec<(&String, &Value)> {
+    let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+    entries.sort_by_key(|(k, _)| FIRST.iter().position(|f| f == k).unwrap_or(FIRST.len()));
+    entries
+}
+
 /// Writes `v` (a mapping) at `indent`.
 pub fn write(out: &mut String, v: &Value, indent: usize) {
     match v {
         Value::Object(map) if !map.is_empty() => {
-            for (k, val) in map {
+            for (k, val) in ordered(map) {
                 pad(out, indent);
                 out.push_str(&scalar(k));
                 out.push(':');
@@ -51,7 +61,7 @@ pub fn write(out: &mut String, v: &Value, indent: usize) {
                     Value::Object(m) if !m.is_empty() => {
                         // The first key on the dash's line, the rest below.
                         let mut first = true;
-                        for (k, val) in m {
+                        for (k, val) in ordered(m) {
                             if first {
                                 out.push(' ');
                                 first = false;
