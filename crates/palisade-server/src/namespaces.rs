@@ -25,7 +25,11 @@ impl ClusterNamespaces {
     /// The returned future drives the watch and must be spawned; readiness
     /// waits on [`ClusterNamespaces::synced`].
     pub async fn start() -> Result<(ClusterNamespaces, impl Future<Output = ()>), kube::Error> {
-        let client = kube::Client::try_default().await?;
+        Ok(Self::with_client(kube::Client::try_default().await?))
+    }
+
+    /// Like [`ClusterNamespaces::start`], with a given client.
+    pub fn with_client(client: kube::Client) -> (ClusterNamespaces, impl Future<Output = ()>) {
         let api: kube::Api<Namespace> = kube::Api::all(client);
         let (store, writer) = reflector::store();
         let stream = watcher(api, watcher::Config::default())
@@ -41,7 +45,7 @@ impl ClusterNamespaces {
                 }
             }
         };
-        Ok((ClusterNamespaces { store }, drive))
+        (ClusterNamespaces { store }, drive)
     }
 
     /// Resolves once the first full list has been stored.

@@ -34,7 +34,14 @@ fn pad(out: &mut String, indent: usize) {
 
 /// Keys written first, in this order, as Kubernetes manifests are read;
 /// the rest follow alphabetically.
-const FIRST: [&str; 6] = ["apiVersion", "kind", "metadata", "name", "namespace", "spec"];
+const FIRST: [&str; 6] = [
+    "apiVersion",
+    "kind",
+    "metadata",
+    "name",
+    "namespace",
+    "spec",
+];
 
 fn ordered(map: &serde_json::Map<String, Value>) -> Vec<(&String, &Value)> {
     let mut entries: Vec<(&String, &Value)> = map.iter().collect();
