@@ -16,7 +16,8 @@ OHA=${OHA:-$(command -v oha || echo /work/tools/bin/oha)}
 out=bench/results
 mkdir -p "$out"
 work=$(mktemp -d)
-trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
+server=""
+trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
 
 cargo build --release -q -p palisade-cli
 python3 bench/admission/make_reviews.py "$work"

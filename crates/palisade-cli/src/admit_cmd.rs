@@ -7,7 +7,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 pub fn run(args: AdmitArgs) -> Result<ExitCode, String> {
-    let config = crate::load_config_file(args.config.as_deref(), &[args.file.clone()])?;
+    let config = crate::load_config_file(args.config.as_deref(), std::slice::from_ref(&args.file))?;
     let read = |path: &std::path::Path| -> Result<serde_json::Value, String> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;

@@ -19,6 +19,14 @@ pub enum Command {
     Scan(ScanArgs),
     /// List the rules, or explain one (`palisade rules explain PSS001`).
     Rules(RulesArgs),
+    /// Run the admission webhook (HTTPS) that enforces the same rules.
+    Serve(ServeArgs),
+    /// Print the webhook's answer for an object or AdmissionReview, offline.
+    Admit(AdmitArgs),
+    /// Print the manifests that run the admission webhook in a cluster.
+    Install(InstallArgs),
+    /// Falco-compatible runtime detection over audit and process events.
+    Watch(crate::watch_cmd::WatchArgs),
 }
 
 #[derive(Debug, Args)]
@@ -53,9 +61,34 @@ pub struct ScanArgs {
     /// Configuration file. Default: palisade.yaml found upward from the scanned path.
     #[arg(long, short = 'c')]
     pub config: Option<PathBuf>,
-    /// Scanners to run. Only `config` (manifests and Dockerfiles) exists yet.
-    #[arg(long, value_delimiter = ',', value_parser = ["config"])]
+    /// Scanners to run: `config` (manifests and Dockerfiles), `secret`
+    /// (credentials in every file, gitleaks-compatible). Default: config.
+    #[arg(long, value_delimiter = ',', value_parser = ["config", "secret"])]
     pub scanners: Vec<String>,
+    /// Secret scanning: scan the git history of the repository at PATH
+    /// (every unique blob on every ref) instead of its files.
+    #[arg(long, help_heading = "Secret scanning")]
+    pub history: bool,
+    /// Secret scanning: scan only what commits after REV introduced (CI).
+    #[arg(long, value_name = "REV", help_heading = "Secret scanning")]
+    pub since_commit: Option<String>,
+    /// Secret scanning: scan the changes staged for commit (pre-commit hook).
+    #[arg(long, conflicts_with_all = ["history", "since_commit"], help_heading = "Secret scanning")]
+    pub staged: bool,
+    /// Secret scanning: gitleaks configuration to use. Default:
+    /// .gitleaks.toml found from PATH up to the repository root, else the
+    /// built-in rules.
+    #[arg(long, value_name = "FILE", help_heading = "Secret scanning")]
+    pub gitleaks_config: Option<PathBuf>,
+    /// Secret scanning: hide the findings recorded in this baseline.
+    #[arg(long, value_name = "FILE", help_heading = "Secret scanning")]
+    pub baseline: Option<PathBuf>,
+    /// Secret scanning: write a baseline accepting every secret found.
+    #[arg(long, value_name = "FILE", help_heading = "Secret scanning")]
+    pub write_baseline: Option<PathBuf>,
+    /// Secret scanning: print secrets in full (they are redacted by default).
+    #[arg(long, help_heading = "Secret scanning")]
+    pub no_redact: bool,
     /// Show suppressed findings in the table.
     #[arg(long)]
     pub show_suppressed: bool,
@@ -65,6 +98,106 @@ pub struct ScanArgs {
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j')]
     pub threads: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "0.0.0.0:8443")]
+    pub listen: std::net::SocketAddr,
+    /// Serving certificate chain (PEM); reloaded when it changes.
+    #[arg(long)]
+    pub cert: PathBuf,
+    /// Serving private key (PEM); reloaded when it changes.
+    #[arg(long)]
+    pub key: PathBuf,
+    /// Configuration file. Default: ./palisade.yaml if present.
+    #[arg(long, short = 'c')]
+    pub config: Option<PathBuf>,
+    /// Where namespace labels come from: a watch of the cluster's
+    /// Namespaces, or `admission.namespace-labels` in the configuration.
+    #[arg(long, value_enum, default_value = "cluster")]
+    pub namespaces: NamespaceSource,
+    /// Reviews evaluated at once; more are refused with 429.
+    #[arg(long, default_value_t = 256)]
+    pub max_in_flight: usize,
+    /// Deadline for one review, in milliseconds.
+    #[arg(long, default_value_t = 5000)]
+    pub timeout_ms: u64,
+    /// How often the certificate files are checked, in seconds.
+    #[arg(long, default_value_t = 10)]
+    pub reload_interval_s: u64,
+    /// On SIGTERM, how long in-flight reviews may take to finish, in seconds.
+    #[arg(long, default_value_t = 25)]
+    pub drain_s: u64,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum NamespaceSource {
+    /// Watch Namespaces through the Kubernetes API (in-cluster or kubeconfig).
+    Cluster,
+    /// Use `admission.namespace-labels` from the configuration.
+    Config,
+}
+
+#[derive(Debug, Args)]
+pub struct InstallArgs {
+    /// Palisade's namespace.
+    #[arg(long, short = 'n', default_value = "palisade")]
+    pub namespace: String,
+    /// The container image (pin it: REPO@sha256:DIGEST).
+    #[arg(long, default_value = concat!("ghcr.io/palisade-dev/palisade:", env!("CARGO_PKG_VERSION")))]
+    pub image: String,
+    /// Webhook replicas (at least 2).
+    #[arg(long, default_value_t = 2)]
+    pub replicas: u32,
+    /// Take the serving certificate from this cert-manager issuer instead
+    /// of generating a CA now.
+    #[arg(long)]
+    pub cert_manager_issuer: Option<String>,
+    /// The cert-manager issuer's kind.
+    #[arg(long, default_value = "Issuer", value_parser = ["Issuer", "ClusterIssuer"])]
+    pub issuer_kind: String,
+    /// Validating webhook failure policy (README: "Failure policy").
+    #[arg(long, default_value = "Fail", value_parser = ["Fail", "Ignore"])]
+    pub failure_policy: String,
+    /// Seconds the API server waits for an answer (1-30).
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=30))]
+    pub timeout_seconds: u32,
+    /// Validity of generated certificates, in days.
+    #[arg(long, default_value_t = 365)]
+    pub validity_days: u32,
+    /// The palisade.yaml the webhook runs with (embedded in a ConfigMap).
+    #[arg(long, short = 'c')]
+    pub config: Option<PathBuf>,
+    /// Write the manifests to this file instead of standard output.
+    #[arg(long, short = 'o')]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct AdmitArgs {
+    /// The object (YAML or JSON), or a whole AdmissionReview.
+    #[arg(long, short = 'f')]
+    pub file: PathBuf,
+    /// CREATE (default) or UPDATE (default when --old is given).
+    #[arg(long, value_parser = ["CREATE", "UPDATE", "DELETE", "CONNECT"], ignore_case = true)]
+    pub operation: Option<String>,
+    /// Namespace of the object (default: its metadata.namespace, else `default`).
+    #[arg(long, short = 'n')]
+    pub namespace: Option<String>,
+    /// The stored object an UPDATE replaces.
+    #[arg(long)]
+    pub old: Option<PathBuf>,
+    /// The requesting user (for user exemptions).
+    #[arg(long)]
+    pub user: Option<String>,
+    /// Answer as the mutating webhook would (the JSONPatch) instead.
+    #[arg(long)]
+    pub mutate: bool,
+    /// Configuration file. Default: palisade.yaml found upward from the file.
+    #[arg(long, short = 'c')]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -82,6 +215,13 @@ pub enum RulesCommand {
     Explain {
         /// Rule id or name.
         rule: String,
+    },
+    /// Check detection rules against events with expected alerts
+    /// (test files: see palisade-runtime's `ruletest`).
+    Test {
+        /// Test files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
     },
 }
 

@@ -5,8 +5,12 @@
 //! Exit codes: 0 nothing unsuppressed at or above `--fail-on`; 1 findings at
 //! or above it; 2 usage errors or inputs that could not be read.
 
+mod admit_cmd;
 mod args;
+mod install_cmd;
 mod rules_cmd;
+mod serve_cmd;
+mod watch_cmd;
 
 use args::{Cli, ColorChoice, Command, ScanArgs};
 use clap::Parser;
@@ -25,6 +29,10 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Scan(args) => scan(args),
         Command::Rules(args) => rules_cmd::run(args),
+        Command::Serve(args) => serve_cmd::run(args),
+        Command::Admit(args) => admit_cmd::run(args),
+        Command::Install(args) => install_cmd::run(args),
+        Command::Watch(args) => watch_cmd::run(args),
     };
     match result {
         Ok(code) => code,
@@ -49,16 +57,44 @@ fn scan(args: ScanArgs) -> CliResult {
         args.paths.clone()
     };
     let config = load_config(&args, &paths)?;
-    palisade_core::Selection::validate(&config.selection, &palisade_engine::catalogue())
-        .map_err(|e| e.to_string())?;
+    let root = paths
+        .iter()
+        .find(|p| p.as_os_str() != "-")
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("."));
+    let scanners = scanners(&args, &root)?;
+    let mut known = palisade_engine::catalogue();
+    known.extend(scanners.rules());
+    palisade_core::Selection::validate(&config.selection, &known).map_err(|e| e.to_string())?;
 
+    let (report, accepted) = match git_mode(&args) {
+        Some(mode) => {
+            let secrets = scanners.secrets.as_ref().ok_or("no secret scanner")?;
+            let result = palisade_engine::scan_git(&root, &mode, &config, secrets);
+            (result.report, result.accepted)
+        }
+        None => scan_files(&paths, &config, &scanners)?,
+    };
+    if let Some(path) = &args.write_baseline {
+        accepted.write(path).map_err(|e| e.to_string())?;
+    }
+    render_and_exit(&args, &config, &report)
+}
+
+/// The files named (or found in the directories named), scanned.
+fn scan_files(
+    paths: &[PathBuf],
+    config: &Config,
+    scanners: &palisade_engine::Scanners,
+) -> Result<(palisade_core::Report, palisade_engine::Baseline), String> {
     let stdin_wanted = paths.iter().any(|p| p.as_os_str() == "-");
     let files: Vec<PathBuf> = paths
         .iter()
         .filter(|p| p.as_os_str() != "-")
         .cloned()
         .collect();
-    let (mut sources, discovery_errors) = palisade_engine::discover(&files, &config.exclude);
+    let (mut sources, discovery_errors) =
+        palisade_engine::discover_files(&files, &config.exclude, scanners.secrets.is_some());
     if stdin_wanted {
         let mut bytes = Vec::new();
         std::io::stdin()
@@ -74,12 +110,74 @@ fn scan(args: ScanArgs) -> CliResult {
             p.set_position(n as u64);
         }
     };
-    let mut report = palisade_engine::scan(sources, &config, &tick);
+    let result = palisade_engine::scan_with(sources, config, scanners, &tick);
     if let Some(p) = progress {
         p.finish_and_clear();
     }
+    let mut report = result.report;
     report.errors.splice(0..0, discovery_errors);
+    Ok((report, result.accepted))
+}
 
+/// `--history`, `--since-commit` or `--staged`.
+fn git_mode(args: &ScanArgs) -> Option<palisade_engine::GitMode> {
+    if args.staged {
+        Some(palisade_engine::GitMode::Staged)
+    } else if args.history || args.since_commit.is_some() {
+        Some(palisade_engine::GitMode::History {
+            since: args.since_commit.clone(),
+        })
+    } else {
+        None
+    }
+}
+
+/// The scanners `--scanners` and the secret-scanning flags ask for. The
+/// git modes imply the secret scanner; secret-only flags need it.
+fn scanners(args: &ScanArgs, root: &Path) -> Result<palisade_engine::Scanners, String> {
+    let git = git_mode(args).is_some();
+    let wants = |s: &str| args.scanners.iter().any(|x| x == s);
+    let secret = wants("secret") || (args.scanners.is_empty() && git);
+    let config = if args.scanners.is_empty() {
+        !git
+    } else {
+        wants("config")
+    };
+    if git && (config || !secret) {
+        return Err(
+            "--history, --since-commit and --staged read git, not files: use them with \
+             --scanners secret alone"
+                .to_string(),
+        );
+    }
+    let secret_flags = args.baseline.is_some()
+        || args.write_baseline.is_some()
+        || args.no_redact
+        || args.gitleaks_config.is_some();
+    if secret_flags && !secret {
+        return Err(
+            "--baseline, --write-baseline, --no-redact and --gitleaks-config need \
+             --scanners secret"
+                .to_string(),
+        );
+    }
+    let secrets = if secret {
+        Some(palisade_engine::Secrets::load(
+            &palisade_engine::SecretOptions {
+                root: root.to_path_buf(),
+                gitleaks_config: args.gitleaks_config.clone(),
+                reveal: args.no_redact,
+                baseline: args.baseline.clone(),
+            },
+        )?)
+    } else {
+        None
+    };
+    Ok(palisade_engine::Scanners { config, secrets })
+}
+
+/// Renders the report and picks the exit code.
+fn render_and_exit(args: &ScanArgs, config: &Config, report: &palisade_core::Report) -> CliResult {
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let color = match args.color {
         ColorChoice::Always => true,
@@ -96,9 +194,9 @@ fn scan(args: ScanArgs) -> CliResult {
         Some(path) => {
             let mut file = std::fs::File::create(path)
                 .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-            palisade_report::render(&report, format, &options, &mut file)
+            palisade_report::render(report, format, &options, &mut file)
         }
-        None => palisade_report::render(&report, format, &options, &mut std::io::stdout().lock()),
+        None => palisade_report::render(report, format, &options, &mut std::io::stdout().lock()),
     };
     if let Err(e) = written
         && e.kind() != std::io::ErrorKind::BrokenPipe
@@ -117,11 +215,12 @@ fn scan(args: ScanArgs) -> CliResult {
     Ok(ExitCode::from(u8::from(failing)))
 }
 
-/// The configuration: `--config`, else `palisade.yaml` found upward from
-/// the first scanned path, else defaults; then the command-line flags.
-fn load_config(args: &ScanArgs, paths: &[PathBuf]) -> Result<Config, String> {
-    let file = match &args.config {
-        Some(p) => Some(p.clone()),
+/// The configuration file: `config` when given, else `palisade.yaml` found
+/// upward from the first of `paths` (or the current directory), else the
+/// defaults.
+pub(crate) fn load_config_file(config: Option<&Path>, paths: &[PathBuf]) -> Result<Config, String> {
+    let file = match config {
+        Some(p) => Some(p.to_path_buf()),
         None => paths
             .iter()
             .find(|p| p.as_os_str() != "-")
@@ -129,14 +228,20 @@ fn load_config(args: &ScanArgs, paths: &[PathBuf]) -> Result<Config, String> {
             .or(Some(Path::new(".")))
             .and_then(find_config),
     };
-    let mut config = match file {
+    match file {
         Some(path) => {
             let text = std::fs::read_to_string(&path)
                 .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            Config::parse(&path.display().to_string(), &text).map_err(|e| e.to_string())?
+            Config::parse(&path.display().to_string(), &text).map_err(|e| e.to_string())
         }
-        None => Config::default(),
-    };
+        None => Ok(Config::default()),
+    }
+}
+
+/// The configuration: `--config`, else `palisade.yaml` found upward from
+/// the first scanned path, else defaults; then the command-line flags.
+fn load_config(args: &ScanArgs, paths: &[PathBuf]) -> Result<Config, String> {
+    let mut config = load_config_file(args.config.as_deref(), paths)?;
     if let Some(level) = args.pss_level {
         config.pss_level = level;
     }

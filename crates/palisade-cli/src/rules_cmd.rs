@@ -10,6 +10,7 @@ pub fn run(args: RulesArgs) -> CliResult {
     let catalogue = palisade_engine::catalogue();
     let mut out = std::io::stdout().lock();
     let written = match args.command {
+        Some(RulesCommand::Test { files }) => return crate::watch_cmd::rules_test(&files),
         Some(RulesCommand::Explain { rule }) => {
             let r = palisade_engine::find_rule(&rule)
                 .ok_or_else(|| format!("no rule `{rule}` (see `palisade rules`)"))?;

@@ -11,7 +11,12 @@ use std::time::Duration;
 pub fn run(args: ServeArgs) -> Result<ExitCode, String> {
     let config = crate::load_config_file(args.config.as_deref(), &[])?;
     palisade_server::init_logging();
+    // Reviews are CPU-bound and run on the blocking pool: more threads
+    // than cores only add memory (each thread keeps allocator caches), so
+    // excess reviews queue, within their deadline, instead.
+    let cores = std::thread::available_parallelism().map_or(2, usize::from);
     let runtime = tokio::runtime::Builder::new_multi_thread()
+        .max_blocking_threads(cores * 2)
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the runtime: {e}"))?;

@@ -7,7 +7,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
 }
 
 fn palisade(args: &[&str], dir: &Path) -> Output {
@@ -65,7 +68,12 @@ fn admit_denies_for_the_rules_scan_reports() {
     scanned.dedup();
 
     let out = palisade(&["admit", "-f", &file], dir.path());
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let review: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(review["response"]["allowed"], false);
     let message = review["response"]["status"]["message"].as_str().unwrap();
@@ -73,7 +81,12 @@ fn admit_denies_for_the_rules_scan_reports() {
         .split('[')
         .skip(1)
         .filter_map(|s| s.split(']').next())
-        .filter(|id| id.len() >= 4 && id.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()))
+        .filter(|id| {
+            id.len() >= 4
+                && id
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        })
         .map(String::from)
         .collect();
     admitted.sort();
@@ -93,13 +106,26 @@ fn admit_reads_reviews_updates_and_namespace_modes_from_config() {
     let file = write(dir.path(), "deploy.yaml", DEPLOYMENT);
     // In `lab` the Pod Security findings only warn, and so do the workload rules.
     let out = palisade(&["admit", "-f", &file, "-n", "lab"], dir.path());
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     let review: Value = serde_json::from_slice(&out.stdout).unwrap();
     let warnings = review["response"]["warnings"].as_array().unwrap();
-    assert!(warnings.iter().any(|w| w.as_str().unwrap().starts_with("[PSS001]")));
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.as_str().unwrap().starts_with("[PSS001]"))
+    );
 
     // An UPDATE that only scales the workload is not judged again.
-    let scaled = write(dir.path(), "scaled.yaml", &DEPLOYMENT.replace("spec:\n  template:", "spec:\n  replicas: 3\n  template:"));
+    let scaled = write(
+        dir.path(),
+        "scaled.yaml",
+        &DEPLOYMENT.replace("spec:\n  template:", "spec:\n  replicas: 3\n  template:"),
+    );
     let out = palisade(&["admit", "-f", &scaled, "--old", &file], dir.path());
     assert_eq!(out.status.code(), Some(0));
 
@@ -125,13 +151,28 @@ fn install_output_scans_clean_and_the_shipped_copy_is_current() {
     let dir = tempfile::tempdir().unwrap();
     let out = palisade(&["install"], dir.path());
     assert_eq!(out.status.code(), Some(0));
-    let file = write(dir.path(), "install.yaml", &String::from_utf8(out.stdout).unwrap());
+    let file = write(
+        dir.path(),
+        "install.yaml",
+        &String::from_utf8(out.stdout).unwrap(),
+    );
     let scan = palisade(&["scan", &file], dir.path());
-    assert_eq!(scan.status.code(), Some(0), "{}", String::from_utf8_lossy(&scan.stdout));
+    assert_eq!(
+        scan.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&scan.stdout)
+    );
 
     let shipped = repo().join("deploy/palisade.yaml");
     let out = palisade(
-        &["install", "--cert-manager-issuer", "palisade-ca", "--issuer-kind", "ClusterIssuer"],
+        &[
+            "install",
+            "--cert-manager-issuer",
+            "palisade-ca",
+            "--issuer-kind",
+            "ClusterIssuer",
+        ],
         dir.path(),
     );
     assert_eq!(

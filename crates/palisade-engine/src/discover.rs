@@ -13,6 +13,16 @@ use std::path::{Path, PathBuf};
 /// always taken, its format decided by name or content. Paths that do not
 /// exist, and invalid globs, are returned as errors.
 pub fn discover(paths: &[PathBuf], exclude: &[String]) -> (Vec<Source>, Vec<InputError>) {
+    discover_files(paths, exclude, false)
+}
+
+/// [`discover`], and with `every_file` also every other file of the walked
+/// directories (as [`Format::Other`]), for the secret scanner.
+pub fn discover_files(
+    paths: &[PathBuf],
+    exclude: &[String],
+    every_file: bool,
+) -> (Vec<Source>, Vec<InputError>) {
     let mut sources = Vec::new();
     let mut errors = Vec::new();
     for root in paths {
@@ -43,6 +53,13 @@ pub fn discover(paths: &[PathBuf], exclude: &[String]) -> (Vec<Source>, Vec<Inpu
         }
         let mut walker = WalkBuilder::new(root);
         walker.require_git(false);
+        if every_file {
+            // Secrets live in dot-files (.env, .npmrc, .docker/config.json):
+            // walk them, but never the repository's own database.
+            walker
+                .hidden(false)
+                .filter_entry(|e| e.file_name() != ".git");
+        }
         if let Ok(o) = overrides.build() {
             walker.overrides(o);
         }
@@ -55,6 +72,10 @@ pub fn discover(paths: &[PathBuf], exclude: &[String]) -> (Vec<Source>, Vec<Inpu
                         || palisade_docker::is_dockerfile_name(&name)
                     {
                         found.push(file_source(e.path(), false));
+                    } else if every_file {
+                        let mut source = file_source(e.path(), false);
+                        source.format = Format::Other;
+                        found.push(source);
                     }
                 }
                 Ok(_) => {}

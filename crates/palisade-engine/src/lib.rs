@@ -13,6 +13,11 @@
 //! 4. [`policy::apply`]: rule selection, severity overrides and
 //!    suppressions are applied once, in one place, whatever produced the
 //!    finding.
+//!
+//! The secret scanner ([`Scanners::secrets`], compiled once and shared by
+//! every worker) reads every discovered file in the same parallel pass;
+//! [`scan_git`] feeds it a repository's history or staged changes instead
+//! of files, through the same policy.
 #![deny(
     clippy::panic,
     clippy::unwrap_used,
@@ -23,10 +28,13 @@
 mod discover;
 mod policy;
 mod read;
+mod secrets;
 
-pub use discover::discover;
+pub use discover::{discover, discover_files};
+pub use palisade_secrets::Baseline;
 pub use policy::severity_of;
 pub use read::{Format, MAX_FILE_BYTES, Origin, Source};
+pub use secrets::{GitMode, ScanResult, Scanners, SecretOptions, Secrets, scan_git};
 
 use palisade_core::suppress::FileSuppressions;
 use palisade_core::{Config, Finding, InputError, Report, RuleMeta, ScanStats};
@@ -35,11 +43,21 @@ use palisade_yaml::Limits;
 use rayon::prelude::*;
 use std::collections::HashMap;
 
-/// Every rule Palisade knows, in catalogue order.
-pub fn catalogue() -> Vec<&'static RuleMeta> {
+/// The configuration scanner's rules (manifests, Dockerfiles) and
+/// Palisade's own.
+pub(crate) fn config_rules() -> Vec<&'static RuleMeta> {
     let mut all = palisade_k8s::rules();
     all.extend(palisade_docker::rules().iter().copied());
     all.extend(palisade_core::rules::ALL.iter().copied());
+    all
+}
+
+/// Every rule Palisade knows, in catalogue order (built-in secret rules
+/// included; rules from a user's gitleaks configuration are added to a
+/// scan's report when they run).
+pub fn catalogue() -> Vec<&'static RuleMeta> {
+    let mut all = config_rules();
+    all.extend(palisade_secrets::builtin_rules());
     all
 }
 
@@ -58,17 +76,30 @@ struct FileOutcome {
     facts: Facts,
     suppressions: Option<(String, FileSuppressions)>,
     stats: ScanStats,
+    /// Secrets found (hidden by a baseline or not), for `--write-baseline`.
+    secrets: Vec<palisade_secrets::SecretFinding>,
 }
 
 /// Scans sources: each is checked in parallel, then the set rules run, then
 /// configuration and suppressions are applied. `progress` is called with
 /// the number of sources done so far.
 pub fn scan(sources: Vec<Source>, config: &Config, progress: &(dyn Fn(usize) + Sync)) -> Report {
+    scan_with(sources, config, &Scanners::config_only(), progress).report
+}
+
+/// [`scan`] with the scanners chosen: configuration, secrets, or both, in
+/// one parallel pass over the files.
+pub fn scan_with(
+    sources: Vec<Source>,
+    config: &Config,
+    scanners: &Scanners,
+    progress: &(dyn Fn(usize) + Sync),
+) -> ScanResult {
     let done = std::sync::atomic::AtomicUsize::new(0);
     let outcomes: Vec<FileOutcome> = sources
         .into_par_iter()
         .map(|source| {
-            let mut outcome = check_source(source, config);
+            let mut outcome = check_source(source, config, scanners);
             // Sorting each file here, in parallel, leaves the final sort
             // (files arrive in path order) presorted runs to merge.
             outcome.findings.sort_by(Finding::report_order);
@@ -80,7 +111,9 @@ pub fn scan(sources: Vec<Source>, config: &Config, progress: &(dyn Fn(usize) + S
     let mut report = Report::default();
     let mut facts = Facts::default();
     let mut suppressions = HashMap::new();
+    let mut secrets = Vec::new();
     for o in outcomes {
+        secrets.extend(o.secrets);
         report.findings.extend(o.findings);
         report.errors.extend(o.errors);
         facts.merge(o.facts);
@@ -94,9 +127,14 @@ pub fn scan(sources: Vec<Source>, config: &Config, progress: &(dyn Fn(usize) + S
         s.objects += o.stats.objects;
         s.skipped += o.stats.skipped;
     }
-    report.findings.extend(palisade_k8s::set::check_set(&facts));
-    policy::apply(&mut report, config, &suppressions, true);
-    report
+    if scanners.config {
+        report.findings.extend(palisade_k8s::set::check_set(&facts));
+    }
+    policy::apply(&mut report, config, &suppressions, true, &scanners.rules());
+    ScanResult {
+        report,
+        accepted: palisade_secrets::Baseline::from_findings(&secrets),
+    }
 }
 
 /// Evaluates one object held in memory (the admission webhook's and
@@ -115,7 +153,7 @@ pub fn scan(sources: Vec<Source>, config: &Config, progress: &(dyn Fn(usize) + S
 /// The report's `rules` list is left empty: a per-request caller does not
 /// need the catalogue's documentation.
 pub fn evaluate(source: Source, config: &Config, honour_suppressions: bool) -> Report {
-    let outcome = check_source(source, config);
+    let outcome = check_source(source, config, &Scanners::config_only());
     let mut report = Report {
         findings: outcome.findings,
         errors: outcome.errors,
@@ -134,14 +172,73 @@ pub fn evaluate(source: Source, config: &Config, honour_suppressions: bool) -> R
     if honour_suppressions && let Some((path, s)) = outcome.suppressions {
         suppressions.insert(path, s);
     }
-    policy::apply(&mut report, config, &suppressions, false);
+    policy::apply(&mut report, config, &suppressions, false, &config_rules());
     report
 }
 
-/// Checks one source with the scanner for its format.
-fn check_source(mut source: Source, config: &Config) -> FileOutcome {
+/// Checks one source: the secret scanner on its bytes, when it runs; the
+/// configuration scanner for its format, when it runs and reads it.
+fn check_source(mut source: Source, config: &Config, scanners: &Scanners) -> FileOutcome {
     let mut out = FileOutcome::default();
-    let text = match source.read() {
+    // A file found only for the secret scanner that is over the size limit
+    // is passed over and counted, like a binary one, not an input error.
+    if source.format == read::Format::Other
+        && let (Origin::File(p), Some(secrets)) = (&source.origin, &scanners.secrets)
+        && std::fs::metadata(p).is_ok_and(|m| m.len() > MAX_FILE_BYTES as u64)
+    {
+        let found = secrets::check_name(&source.display, secrets);
+        out.findings = found.findings;
+        out.secrets = found.raw;
+        out.stats.skipped = 1;
+        return out;
+    }
+    let bytes = match source.read_bytes() {
+        Ok(b) => b,
+        Err(e) => {
+            out.errors.push(e);
+            return out;
+        }
+    };
+    let config_reads = scanners.config && source.format != read::Format::Other;
+    let mut secret_suppressions = None;
+    if let Some(secrets) = &scanners.secrets {
+        let found = secrets::check_bytes(&source.display, &bytes, secrets);
+        out.findings = found.findings;
+        out.secrets = found.raw;
+        secret_suppressions = found.suppressions;
+        if !config_reads {
+            if found.skipped {
+                out.stats.skipped = 1;
+            } else {
+                out.stats.files = 1;
+                out.stats.bytes = bytes.len() as u64;
+            }
+            out.suppressions = secret_suppressions.map(|s| (source.display, s));
+            return out;
+        }
+    }
+    if !config_reads {
+        return out;
+    }
+    let display = source.display.clone();
+    let mut out = check_config(source, bytes, config, out);
+    if out.suppressions.is_none()
+        && let Some(s) = secret_suppressions
+    {
+        out.suppressions = Some((display, s));
+    }
+    out
+}
+
+/// The configuration scanner on one source's bytes; `out` may already hold
+/// the secret scanner's findings.
+fn check_config(
+    source: Source,
+    bytes: Vec<u8>,
+    config: &Config,
+    mut out: FileOutcome,
+) -> FileOutcome {
+    let text = match source.text(bytes) {
         Ok(read::Content::Text(t)) => t,
         Ok(read::Content::Skipped) => {
             out.stats.skipped = 1;
@@ -157,8 +254,8 @@ fn check_source(mut source: Source, config: &Config) -> FileOutcome {
         || (source.format == read::Format::Sniff && palisade_docker::looks_like_dockerfile(&text));
     if is_dockerfile {
         let result = palisade_docker::check(&path, &text, config);
-        out.findings = result.findings;
-        out.errors = result.errors;
+        out.findings.extend(result.findings);
+        out.errors.extend(result.errors);
         out.stats.objects = 1;
         out.suppressions = Some((path, FileSuppressions::from_source(&text)));
     } else {
@@ -172,8 +269,8 @@ fn check_source(mut source: Source, config: &Config) -> FileOutcome {
             out.stats.skipped = 1;
             return out;
         }
-        out.findings = result.findings;
-        out.errors = result.errors;
+        out.findings.extend(result.findings);
+        out.errors.extend(result.errors);
         out.facts = result.facts;
         out.stats.documents = result.documents;
         out.stats.objects = result.objects;

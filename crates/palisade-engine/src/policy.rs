@@ -2,7 +2,6 @@
 //! scanner produced it: rule selection, severity overrides, suppression
 //! comments and annotations, and PAL001 for suppressions without a reason.
 
-use crate::catalogue;
 use palisade_core::suppress::FileSuppressions;
 use palisade_core::{Config, Finding, InputError, Report, RuleInfo, RuleMeta, Severity};
 use std::collections::HashMap;
@@ -26,8 +25,8 @@ pub(crate) fn apply(
     config: &Config,
     suppressions: &HashMap<String, FileSuppressions>,
     list_rules: bool,
+    rules: &[&'static RuleMeta],
 ) {
-    let rules = catalogue();
     let enabled: Vec<&RuleMeta> = rules
         .iter()
         .copied()

@@ -17,6 +17,9 @@ pub enum Format {
     Dockerfile,
     /// Decide from the content (standard input, explicitly named files).
     Sniff,
+    /// Any other file, found while walking a directory for the secret
+    /// scanner; no configuration scanner reads it.
+    Other,
 }
 
 /// One input to scan.
@@ -79,10 +82,10 @@ impl Source {
         }
     }
 
-    /// The source's text. Bytes already in memory (standard input) are
-    /// moved out, not copied.
-    pub(crate) fn read(&mut self) -> Result<Content, InputError> {
-        let mut bytes = match &mut self.origin {
+    /// The source's bytes, bounded by [`MAX_FILE_BYTES`]. Bytes already in
+    /// memory (standard input) are moved out, not copied.
+    pub(crate) fn read_bytes(&mut self) -> Result<Vec<u8>, InputError> {
+        Ok(match &mut self.origin {
             Origin::Bytes(b) => {
                 let len = b.len();
                 let b = std::mem::take(b);
@@ -109,7 +112,13 @@ impl Source {
                 }
                 buf
             }
-        };
+        })
+    }
+
+    /// The text of bytes read by [`Source::read_bytes`]: binary files met
+    /// while walking a directory are passed over, a BOM is dropped, invalid
+    /// UTF-8 is reported with its line.
+    pub(crate) fn text(&self, mut bytes: Vec<u8>) -> Result<Content, InputError> {
         let head = bytes.get(..bytes.len().min(8192)).unwrap_or(&[]);
         if head.contains(&0) {
             if self.explicit {
