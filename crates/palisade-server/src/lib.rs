@@ -338,41 +338,24 @@ fn record(
         .filter(|j| j.action == palisade_core::admission::Action::Deny)
         .map(|j| j.finding.rule_id.as_str())
         .collect();
-    let log = |level_error: bool| {
-        if level_error {
-            tracing::warn!(
-                uid = %request.uid,
-                endpoint = endpoint.as_str(),
-                kind = %request.kind.kind,
-                namespace = request.namespace(),
-                name = request.name(),
-                operation = request.operation.as_str(),
-                user = %request.user_info.username,
-                dry_run = request.is_dry_run(),
-                decision = outcome.decision.as_str(),
-                message = outcome.response.status.as_ref().map(|st| st.message.as_str()).unwrap_or(""),
-                duration_us = elapsed.as_micros() as u64,
-                "review"
-            );
-        } else {
-            tracing::info!(
-                uid = %request.uid,
-                endpoint = endpoint.as_str(),
-                kind = %request.kind.kind,
-                namespace = request.namespace(),
-                name = request.name(),
-                operation = request.operation.as_str(),
-                user = %request.user_info.username,
-                dry_run = request.is_dry_run(),
-                decision = outcome.decision.as_str(),
-                denied = %denied.join(","),
-                warnings = outcome.response.warnings.len(),
-                duration_us = elapsed.as_micros() as u64,
-                "review"
-            );
-        }
-    };
-    log(outcome.decision == Decision::Error);
+    // One line per review; `decision` says whether it was judged, denied
+    // or could not be evaluated (then `reason` says why).
+    tracing::info!(
+        uid = %request.uid,
+        endpoint = endpoint.as_str(),
+        kind = %request.kind.kind,
+        namespace = request.namespace(),
+        name = request.name(),
+        operation = request.operation.as_str(),
+        user = %request.user_info.username,
+        dry_run = request.is_dry_run(),
+        decision = outcome.decision.as_str(),
+        denied = %denied.join(","),
+        warnings = outcome.response.warnings.len(),
+        reason = outcome.response.status.as_ref().filter(|_| outcome.decision == Decision::Error).map_or("", |st| st.message.as_str()),
+        duration_us = elapsed.as_micros() as u64,
+        "review"
+    );
 }
 
 /// Today's UTC date.
