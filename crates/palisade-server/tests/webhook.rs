@@ -65,6 +65,14 @@ impl Fixture {
 }
 
 async fn fixture(config: &str, namespaces: BTreeMap<String, BTreeMap<String, String>>) -> Fixture {
+    fixture_with(config, namespaces, |_| {}).await
+}
+
+async fn fixture_with(
+    config: &str,
+    namespaces: BTreeMap<String, BTreeMap<String, String>>,
+    tune: impl FnOnce(&mut ServeOptions),
+) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let pki = write_pki(dir.path(), "palisade-test-ca-1");
     let config = Config::parse("palisade.yaml", config).unwrap();
@@ -74,6 +82,7 @@ async fn fixture(config: &str, namespaces: BTreeMap<String, BTreeMap<String, Str
         dir.path().join("tls.key"),
     );
     options.reload_interval = Duration::from_millis(50);
+    tune(&mut options);
     let ready = Arc::new(AtomicBool::new(false));
     let server = start(
         Arc::new(Admission::new(config)),
@@ -382,4 +391,65 @@ async fn graceful_shutdown_stops_the_server() {
         .expect("drained within the deadline")
         .unwrap();
     assert!(client(&f.ca).get(url).send().await.is_err());
+}
+
+/// A pod with `n` environment variables: megabytes of JSON that take a
+/// while to evaluate.
+fn heavy_review(n: usize) -> Value {
+    let mut p = pod(false);
+    let env: Vec<Value> = (0..n)
+        .map(|i| json!({"name": format!("VAR_{i}"), "value": "x".repeat(40)}))
+        .collect();
+    p["spec"]["containers"][0]["env"] = Value::Array(env);
+    review("admission.k8s.io/v1", "CREATE", &p, false)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reviews_past_the_deadline_get_504_and_the_server_keeps_serving() {
+    let f = fixture_with("{}", BTreeMap::new(), |o| {
+        o.timeout = Duration::from_nanos(1)
+    })
+    .await;
+    let c = client(&f.ca);
+    let r = c
+        .post(f.url("/validate"))
+        .json(&heavy_review(20_000))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 504);
+    let body: Value = r.json().await.unwrap();
+    assert!(body["error"].as_str().unwrap().contains("took longer"));
+    assert_eq!(c.get(f.url("/healthz")).send().await.unwrap().status(), 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reviews_beyond_the_concurrency_limit_get_429() {
+    let f = fixture_with("{}", BTreeMap::new(), |o| o.max_in_flight = 1).await;
+    let c = client(&f.ca);
+    let heavy = heavy_review(60_000);
+    let url = f.url("/validate");
+    // Several heavy reviews at once: one holds the only slot, the others
+    // are refused rather than queued without bound.
+    let calls: Vec<_> = (0..4)
+        .map(|_| {
+            let (c, url, body) = (c.clone(), url.clone(), heavy.clone());
+            tokio::spawn(async move { c.post(url).json(&body).send().await.unwrap().status() })
+        })
+        .collect();
+    let mut codes = Vec::new();
+    for call in calls {
+        codes.push(call.await.unwrap().as_u16());
+    }
+    assert!(codes.contains(&200), "{codes:?}");
+    assert!(codes.contains(&429), "{codes:?}");
+    let metrics = c
+        .get(f.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(metrics.contains(r#"decision="overloaded""#), "{metrics}");
 }
