@@ -60,6 +60,20 @@ PY
   REVIEWS="$work" wrk -t2 -c64 -d"${DURATION}s" --latency -s bench/admission/rotate.lua \
     https://127.0.0.1:18443/validate | sed -n '/Latency Distribution/,$p'
   echo
+  echo "# server-side time per review (from /metrics: parse, evaluate, respond; no TLS or HTTP)"
+  curl -ks https://127.0.0.1:18443/metrics | python3 -c '
+import re, sys
+buckets = []
+for line in sys.stdin:
+    m = re.match(r"palisade_admission_request_duration_seconds_bucket\{le=\"([^\"]+)\",endpoint=\"validate\"\} (\d+)", line)
+    if m:
+        buckets.append((float("inf") if m.group(1) == "+Inf" else float(m.group(1)), int(m.group(2))))
+total = buckets[-1][1]
+for q in (0.5, 0.99, 0.999):
+    le = next(b for b, n in buckets if n >= q * total)
+    print(f"  p{q*100:g} <= {le*1e3:g} ms  ({total} reviews)")
+'
+  echo
   echo "# server memory"
   grep -E 'VmHWM|VmRSS' "/proc/$server/status"
 } | tee "$report"
