@@ -130,6 +130,8 @@ impl Outcome {
 pub struct Admission {
     config: Config,
     by_level: RwLock<HashMap<LevelVersion, Arc<Config>>>,
+    /// The catalogue by rule id, built once rather than per review.
+    rules: HashMap<&'static str, &'static RuleMeta>,
 }
 
 impl Admission {
@@ -138,6 +140,10 @@ impl Admission {
         Admission {
             config,
             by_level: RwLock::new(HashMap::new()),
+            rules: palisade_engine::catalogue()
+                .into_iter()
+                .map(|r| (r.id, r))
+                .collect(),
         }
     }
 
@@ -278,8 +284,7 @@ impl Admission {
         annotations: &mut BTreeMap<String, String>,
     ) -> Result<Vec<Judged>, String> {
         let settings = &self.config.admission;
-        let catalogue = palisade_engine::catalogue();
-        let rule_of = |id: &str| catalogue.iter().copied().find(|r| r.id == id);
+        let rule_of = |id: &str| self.rules.get(id).copied();
         let enforce = modes.enforce;
         let mut out: Vec<Judged> = Vec::new();
 
