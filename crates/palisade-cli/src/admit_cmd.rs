@@ -26,14 +26,10 @@ pub fn run(args: AdmitArgs) -> Result<ExitCode, String> {
     let outcome = if args.mutate {
         admission.mutate(&request, &namespaces)
     } else {
-        let secs = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or(0);
         admission.validate(
             &request,
             &namespaces,
-            palisade_core::admission::date_of_unix(secs),
+            palisade_core::admission::date_from_today(0),
         )
     };
     let json = outcome.response.to_review(version);

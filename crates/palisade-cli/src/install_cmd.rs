@@ -36,12 +36,8 @@ pub fn run(args: InstallArgs) -> Result<ExitCode, String> {
             kind: args.issuer_kind.clone(),
         },
         None => {
-            let secs = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_secs() as i64)
-                .unwrap_or(0);
             // Valid from yesterday: tolerate clock skew between nodes.
-            let from = palisade_core::admission::date_of_unix(secs - 86_400);
+            let from = palisade_core::admission::date_from_today(-1);
             let pki = palisade_server::pki::generate(
                 "palisade-webhook-ca",
                 &install::dns_names(&args.namespace),

@@ -7,48 +7,16 @@
     clippy::panic
 )]
 
+mod common;
+
+use common::{code, json, out, palisade, palisade_stdin, write};
 use serde_json::Value;
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Command;
 
 /// A GitHub-shaped token, assembled here so that the source holds none.
 fn token(tail: &str) -> String {
     format!("gh{}_{}{tail}", "p", "aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z")
-}
-
-fn palisade(args: &[&str], dir: &Path) -> Output {
-    palisade_stdin(args, dir, b"")
-}
-
-fn palisade_stdin(args: &[&str], dir: &Path, input: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_palisade"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(input).unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap()
-}
-
-fn out(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-fn json(o: &Output) -> Value {
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", out(o)))
 }
 
 fn rule_ids(v: &Value) -> Vec<String> {
@@ -58,12 +26,6 @@ fn rule_ids(v: &Value) -> Vec<String> {
         .iter()
         .map(|f| f["rule_id"].as_str().unwrap().to_string())
         .collect()
-}
-
-fn write(dir: &Path, name: &str, text: &str) {
-    let p = dir.join(name);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).unwrap();
 }
 
 fn git(dir: &Path, args: &[&str]) {

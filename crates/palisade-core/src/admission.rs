@@ -438,6 +438,15 @@ pub fn parse_date(s: &str) -> Option<(i32, u32, u32)> {
     (1..=days_in_month).contains(&d).then_some((y, m, d))
 }
 
+/// The UTC date `days` days from now (negative: in the past), from the
+/// system clock.
+pub fn date_from_today(days: i64) -> (i32, u32, u32) {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX / 2));
+    date_of_unix(now.saturating_add(days.saturating_mul(86_400)))
+}
+
 /// The UTC date of a Unix time in seconds, as (year, month, day).
 pub fn date_of_unix(secs: i64) -> (i32, u32, u32) {
     // Howard Hinnant's days-to-civil algorithm.

@@ -229,16 +229,7 @@ fn plain_error(code: StatusCode, message: String) -> Response {
 
 async fn review_request(s: Arc<AppState>, body: Bytes, endpoint: Endpoint) -> Response {
     let start = Instant::now();
-    let reject = |s: &AppState, why: &str| {
-        s.metrics
-            .rejected
-            .get_or_create(&RequestLabels {
-                endpoint: endpoint.as_str().to_string(),
-                decision: why.to_string(),
-                kind: String::new(),
-            })
-            .inc();
-    };
+    let reject = |s: &AppState, why: &str| s.metrics.reject(endpoint.as_str(), why);
     let Ok(permit) = s.permits.clone().try_acquire_owned() else {
         reject(&s, "overloaded");
         return plain_error(
@@ -276,14 +267,7 @@ fn answer(s: &AppState, body: &[u8], endpoint: Endpoint, start: Instant) -> Resp
     let (version, request) = match review::parse(body) {
         Ok(r) => r,
         Err(e) => {
-            s.metrics
-                .rejected
-                .get_or_create(&RequestLabels {
-                    endpoint: endpoint.as_str().to_string(),
-                    decision: "malformed".to_string(),
-                    kind: String::new(),
-                })
-                .inc();
+            s.metrics.reject(endpoint.as_str(), "malformed");
             tracing::warn!(endpoint = endpoint.as_str(), error = %e, "malformed review");
             let code = match e {
                 review::ReviewError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -293,9 +277,11 @@ fn answer(s: &AppState, body: &[u8], endpoint: Endpoint, start: Instant) -> Resp
         }
     };
     let outcome: Outcome = match endpoint {
-        Endpoint::Validate => s
-            .admission
-            .validate(&request, s.namespaces.as_ref(), today()),
+        Endpoint::Validate => s.admission.validate(
+            &request,
+            s.namespaces.as_ref(),
+            palisade_core::admission::date_from_today(0),
+        ),
         Endpoint::Mutate => s.admission.mutate(&request, s.namespaces.as_ref()),
     };
     let elapsed = start.elapsed();
@@ -356,15 +342,6 @@ fn record(
         duration_us = elapsed.as_micros() as u64,
         "review"
     );
-}
-
-/// Today's UTC date.
-fn today() -> (i32, u32, u32) {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
-    palisade_core::admission::date_of_unix(secs)
 }
 
 /// JSON log lines on stderr, filtered by `RUST_LOG` (default `info`).

@@ -89,6 +89,17 @@ impl Default for Metrics {
 }
 
 impl Metrics {
+    /// Counts a request refused before evaluation, and why.
+    pub fn reject(&self, endpoint: &str, why: &str) {
+        self.rejected
+            .get_or_create(&RequestLabels {
+                endpoint: endpoint.to_string(),
+                decision: why.to_string(),
+                kind: String::new(),
+            })
+            .inc();
+    }
+
     /// The text exposition.
     pub fn render(&self) -> String {
         let mut out = String::new();

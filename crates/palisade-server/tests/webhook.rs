@@ -13,11 +13,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 fn yesterday() -> (i32, u32, u32) {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64;
-    palisade_core::admission::date_of_unix(secs - 86_400)
+    palisade_core::admission::date_from_today(-1)
+}
+
+async fn get_text(c: &reqwest::Client, url: &str) -> String {
+    c.get(url).send().await.unwrap().text().await.unwrap()
 }
 
 fn write_pki(dir: &Path, ca_name: &str) -> pki::Pki {
@@ -311,14 +311,7 @@ async fn health_readiness_and_metrics() {
         &review("admission.k8s.io/v1", "CREATE", &pod(true), false),
     )
     .await;
-    let text = c
-        .get(f.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = get_text(&c, &f.url("/metrics")).await;
     assert!(
         text.contains(r#"palisade_admission_requests_total{endpoint="validate",decision="denied",kind="Pod"} 1"#),
         "{text}"
@@ -443,13 +436,6 @@ async fn reviews_beyond_the_concurrency_limit_get_429() {
     }
     assert!(codes.contains(&200), "{codes:?}");
     assert!(codes.contains(&429), "{codes:?}");
-    let metrics = c
-        .get(f.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = get_text(&c, &f.url("/metrics")).await;
     assert!(metrics.contains(r#"decision="overloaded""#), "{metrics}");
 }
