@@ -4,9 +4,12 @@
 #
 #   docker build -t palisade .
 #
-# Base images are pinned by digest (DF003). The digests are those published
-# for rust:1.94-bookworm and gcr.io/distroless/cc-debian12:nonroot; refresh
-# them with `docker buildx imagetools inspect IMAGE:TAG` when upgrading.
+# Base images are pinned by digest (DF003). The digests for
+# rust:1.94-bookworm and gcr.io/distroless/cc-debian12:nonroot were taken
+# from public Dockerfiles pinning those tags and have NOT been checked
+# against the registries (none is reachable where this was written, nor is a
+# Docker engine): verify them with `docker buildx imagetools inspect
+# IMAGE:TAG` before the first release build.
 
 FROM rust:1.94-bookworm@sha256:6ae102bdbf528294bc79ad6e1fae682f6f7c2a6e6621506ba959f9685b308a55 AS build
 WORKDIR /src
