@@ -2,7 +2,7 @@
 //! AdmissionReview becomes the request the API server would send.
 
 use crate::review::{self, ApiVersion, Request};
-use palisade_yaml::{Limits, Node, Value as Y, parse_stream};
+use palisade_yaml::{Limits, Node, parse_stream};
 use serde_json::{Value, json};
 
 /// What the caller says about a bare object.
@@ -18,19 +18,7 @@ pub struct RequestOptions {
 
 /// A YAML or JSON tree as JSON.
 pub fn to_json(node: &Node) -> Value {
-    match &node.value {
-        Y::Null => Value::Null,
-        Y::Bool(b) => Value::Bool(*b),
-        Y::Int(i) => json!(i),
-        Y::Float(f) => serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number),
-        Y::Str(s) => Value::String(s.clone()),
-        Y::Seq(items) => Value::Array(items.iter().map(to_json).collect()),
-        Y::Map(map) => Value::Object(
-            map.iter()
-                .map(|(k, v)| (k.text.clone(), to_json(v)))
-                .collect(),
-        ),
-    }
+    node.to_json()
 }
 
 /// Reads the first document of `text` (`path` names it in errors).

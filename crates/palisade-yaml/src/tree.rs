@@ -126,6 +126,25 @@ impl Map {
 }
 
 impl Node {
+    /// The tree as JSON (positions dropped; a float JSON cannot hold
+    /// becomes null).
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value as J;
+        match &self.value {
+            Value::Null => J::Null,
+            Value::Bool(b) => J::Bool(*b),
+            Value::Int(i) => J::from(*i),
+            Value::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
+            Value::Str(s) => J::String(s.clone()),
+            Value::Seq(items) => J::Array(items.iter().map(Node::to_json).collect()),
+            Value::Map(map) => J::Object(
+                map.iter()
+                    .map(|(k, v)| (k.text.clone(), v.to_json()))
+                    .collect(),
+            ),
+        }
+    }
+
     /// The child at `key` when this node is a mapping.
     pub fn get(&self, key: &str) -> Option<&Node> {
         match &self.value {
