@@ -38,6 +38,7 @@ pub mod template;
 
 use palisade_core::admission::{Action, DefaultAction, LevelVersion, PssModes};
 use palisade_core::{Config, Finding, PssLevel, RuleMeta, Severity};
+use palisade_policy::PolicySet;
 use review::{Operation, Request, Response};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
@@ -78,6 +79,9 @@ pub enum Decision {
     Skipped,
     /// The request could not be judged.
     Error,
+    /// A policy could not be evaluated: the webhook fails the call (HTTP
+    /// 500) so that its `failurePolicy` decides.
+    Failed,
 }
 
 impl Decision {
@@ -89,6 +93,7 @@ impl Decision {
             Decision::Exempt => "exempt",
             Decision::Skipped => "skipped",
             Decision::Error => "error",
+            Decision::Failed => "failed",
         }
     }
 }
@@ -132,6 +137,8 @@ pub struct Admission {
     by_level: RwLock<HashMap<LevelVersion, Arc<Config>>>,
     /// The catalogue by rule id, built once rather than per review.
     rules: HashMap<&'static str, &'static RuleMeta>,
+    /// Gatekeeper policies, when loaded.
+    policies: Option<Arc<PolicySet>>,
 }
 
 impl Admission {
@@ -144,7 +151,19 @@ impl Admission {
                 .into_iter()
                 .map(|r| (r.id, r))
                 .collect(),
+            policies: None,
         }
+    }
+
+    /// Also judges requests by these Gatekeeper policies: their
+    /// enforcement actions become admission actions (`admission.actions`
+    /// still wins), and a policy that fails to evaluate fails the request.
+    pub fn with_policies(mut self, policies: Arc<PolicySet>) -> Admission {
+        for r in policies.rules() {
+            self.rules.insert(r.id, r);
+        }
+        self.policies = Some(policies);
+        self
     }
 
     /// The configuration.
@@ -228,10 +247,14 @@ impl Admission {
             .old_object
             .as_ref()
             .and_then(|o| serde_json::from_str(o.get()).ok());
-        if req.operation == Operation::Update
-            && let Some(old) = &old
-            && !template::significant_update(&object, old)
-        {
+        // An UPDATE that leaves the pod template as it was is not judged
+        // by the built-in rules; policies judge every update, as
+        // Gatekeeper does.
+        let builtin = req.operation != Operation::Update
+            || old
+                .as_ref()
+                .is_none_or(|old| template::significant_update(&object, old));
+        if !builtin && self.policies.is_none() {
             return Outcome::new(Response::allow(uid), Decision::Skipped);
         }
 
@@ -263,11 +286,35 @@ impl Admission {
             );
         }
 
-        let judged = match self.judge(raw.get(), &modes, req, today, &mut annotations) {
-            Ok(j) => j,
-            Err(message) => return error(uid, message),
+        let has_template = template::of(&object).is_some();
+        let mut judged = if builtin {
+            match self.judge(raw.get(), &modes, req, today, &mut annotations) {
+                Ok(j) => j,
+                Err(message) => return error(uid, message),
+            }
+        } else {
+            Vec::new()
         };
-        if template::of(&object).is_some() {
+        if let Some(policies) = &self.policies {
+            let ns = (!namespace.is_empty()).then(|| palisade_policy::NamespaceInfo {
+                name: namespace.to_string(),
+                labels: labels.clone(),
+            });
+            match self.judge_policies(policies, req, object, old, ns, today, &mut annotations) {
+                Ok(j) => judged.extend(j),
+                Err(message) => {
+                    let mut r = Response::deny(uid, 500, "InternalError", message);
+                    r.audit_annotations = annotations;
+                    return Outcome::new(r, Decision::Failed);
+                }
+            }
+            judged.sort_by(|a, b| {
+                b.action
+                    .cmp(&a.action)
+                    .then_with(|| Finding::report_order(&a.finding, &b.finding))
+            });
+        }
+        if has_template {
             annotations.insert("enforce-policy".into(), modes.enforce.to_string());
         }
         respond(uid, req, judged, annotations)
@@ -420,6 +467,79 @@ impl Admission {
                 .cmp(&a.action)
                 .then_with(|| Finding::report_order(&a.finding, &b.finding))
         });
+        Ok(out)
+    }
+
+    /// Gatekeeper constraints on the request: violations with their
+    /// actions, exemptions applied; an error when a constraint failed.
+    #[allow(clippy::too_many_arguments)]
+    fn judge_policies(
+        &self,
+        policies: &PolicySet,
+        req: &Request,
+        object: Value,
+        old: Option<Value>,
+        namespace: Option<palisade_policy::NamespaceInfo>,
+        today: (i32, u32, u32),
+        annotations: &mut BTreeMap<String, String>,
+    ) -> Result<Vec<Judged>, String> {
+        let parts = palisade_policy::RequestParts {
+            operation: req.operation.as_str().to_string(),
+            group: req.kind.group.clone(),
+            version: req.kind.version.clone(),
+            kind: req.kind.kind.clone(),
+            name: req.name().to_string(),
+            namespace: req.namespace().to_string(),
+            uid: req.uid.clone(),
+            user_info: serde_json::to_value(&req.user_info).unwrap_or(Value::Null),
+            dry_run: req.is_dry_run(),
+            object: Some(object),
+            old_object: old,
+        };
+        let review = palisade_policy::Review::of_request(parts, namespace);
+        let evaluation = policies.evaluate(&review, palisade_policy::EnforcementPoint::Webhook);
+        if !evaluation.errors.is_empty() {
+            return Err(join(evaluation.errors.iter().map(ToString::to_string)));
+        }
+        let settings = &self.config.admission;
+        let location = palisade_core::Location {
+            path: "object".into(),
+            line: 1,
+            column: 1,
+        };
+        let mut out = Vec::new();
+        let mut exempted = Vec::new();
+        for v in evaluation.violations {
+            if !self.config.selection.enabled(v.rule) {
+                continue;
+            }
+            if let Some(e) = settings.exemptions.iter().find(|e| {
+                e.covers(
+                    req.namespace(),
+                    &review.target.name,
+                    &req.kind.kind,
+                    v.rule,
+                    today,
+                )
+            }) {
+                exempted.push(format!("[{}] {}", v.rule.id, e.reason));
+                continue;
+            }
+            let mut finding = Finding::new(v.rule, v.message, location.clone());
+            finding.severity = palisade_engine::severity_of(v.rule, &self.config);
+            out.push(Judged {
+                finding,
+                action: settings.configured_action(v.rule).unwrap_or(v.action),
+                field: None,
+            });
+        }
+        if !exempted.is_empty() {
+            let all = match annotations.get("exemptions") {
+                Some(before) => format!("{before}; {}", join(exempted)),
+                None => join(exempted),
+            };
+            annotations.insert("exemptions".into(), clip(&all, MAX_ANNOTATION_CHARS));
+        }
         Ok(out)
     }
 

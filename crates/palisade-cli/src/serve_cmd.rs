@@ -24,6 +24,22 @@ pub fn run(args: ServeArgs) -> Result<ExitCode, String> {
 }
 
 async fn serve(args: ServeArgs, config: palisade_core::Config) -> Result<ExitCode, String> {
+    // A webhook must not start with half its policies: any problem stops it.
+    let policies = args.policies.load(&config);
+    if let Some(p) = &policies
+        && !p.issues.is_empty()
+    {
+        return Err(crate::admit_cmd::join_issues(&p.issues));
+    }
+    let mut admission = Admission::new(config.clone());
+    if let Some(p) = policies {
+        tracing::info!(
+            templates = p.set.templates().len(),
+            constraints = p.set.constraints().len(),
+            "policies loaded"
+        );
+        admission = admission.with_policies(p.set);
+    }
     let ready = Arc::new(AtomicBool::new(false));
     let namespaces: Arc<dyn Namespaces> = match args.namespaces {
         NamespaceSource::Config => {
@@ -50,14 +66,9 @@ async fn serve(args: ServeArgs, config: palisade_core::Config) -> Result<ExitCod
     options.max_in_flight = args.max_in_flight;
     options.timeout = Duration::from_millis(args.timeout_ms);
     options.reload_interval = Duration::from_secs(args.reload_interval_s.max(1));
-    let server = palisade_server::start(
-        Arc::new(Admission::new(config)),
-        namespaces,
-        ready,
-        &options,
-    )
-    .await
-    .map_err(|e| e.to_string())?;
+    let server = palisade_server::start(Arc::new(admission), namespaces, ready, &options)
+        .await
+        .map_err(|e| e.to_string())?;
     wait_for_signal().await;
     tracing::info!(
         drain_s = args.drain_s,

@@ -26,12 +26,14 @@
 )]
 
 mod discover;
+mod policies;
 mod policy;
 mod read;
 mod secrets;
 
 pub use discover::{discover, discover_files};
 pub use palisade_secrets::Baseline;
+pub use policies::{Policies, issue_to_error};
 pub use policy::severity_of;
 pub use read::{Format, MAX_FILE_BYTES, Origin, Source};
 pub use secrets::{GitMode, ScanResult, Scanners, SecretOptions, Secrets, scan_git};
@@ -78,6 +80,8 @@ struct FileOutcome {
     stats: ScanStats,
     /// Secrets found (hidden by a baseline or not), for `--write-baseline`.
     secrets: Vec<palisade_secrets::SecretFinding>,
+    /// Objects kept for the policies.
+    kept: Vec<palisade_k8s::check::KeptObject>,
 }
 
 /// Scans sources: each is checked in parallel, then the set rules run, then
@@ -112,8 +116,10 @@ pub fn scan_with(
     let mut facts = Facts::default();
     let mut suppressions = HashMap::new();
     let mut secrets = Vec::new();
+    let mut kept = Vec::new();
     for o in outcomes {
         secrets.extend(o.secrets);
+        kept.extend(o.kept);
         report.findings.extend(o.findings);
         report.errors.extend(o.errors);
         facts.merge(o.facts);
@@ -129,6 +135,12 @@ pub fn scan_with(
     }
     if scanners.config {
         report.findings.extend(palisade_k8s::set::check_set(&facts));
+    }
+    if let Some(p) = &scanners.policies {
+        report.errors.extend(p.issues.iter().cloned());
+        let (findings, errors) = policies::judge(kept, p);
+        report.findings.extend(findings);
+        report.errors.extend(errors);
     }
     policy::apply(&mut report, config, &suppressions, true, &scanners.rules());
     ScanResult {
@@ -221,7 +233,8 @@ fn check_source(mut source: Source, config: &Config, scanners: &Scanners) -> Fil
         return out;
     }
     let display = source.display.clone();
-    let mut out = check_config(source, bytes, config, out);
+    let keep = scanners.policies.is_some();
+    let mut out = check_config(source, bytes, config, keep, out);
     if out.suppressions.is_none()
         && let Some(s) = secret_suppressions
     {
@@ -236,6 +249,7 @@ fn check_config(
     source: Source,
     bytes: Vec<u8>,
     config: &Config,
+    keep: bool,
     mut out: FileOutcome,
 ) -> FileOutcome {
     let text = match source.text(bytes) {
@@ -263,8 +277,14 @@ fn check_config(
             max_bytes: MAX_FILE_BYTES,
             ..Limits::default()
         };
-        let result =
-            palisade_k8s::check::check_file(&path, &text, config, source.explicit, &limits);
+        let mut result = palisade_k8s::check::check_file_keeping(
+            &path,
+            &text,
+            config,
+            source.explicit,
+            &limits,
+            keep,
+        );
         if result.skipped.is_some() {
             out.stats.skipped = 1;
             return out;
@@ -274,6 +294,7 @@ fn check_config(
         out.facts = result.facts;
         out.stats.documents = result.documents;
         out.stats.objects = result.objects;
+        out.kept = std::mem::take(&mut result.kept);
         out.suppressions = Some((path, result.suppressions));
     }
     out.stats.files = 1;

@@ -5,8 +5,9 @@
 //! as every other scanner's.
 
 use crate::read::MAX_FILE_BYTES;
+use palisade_core::secrets_config::SecretsSettings;
 use palisade_core::suppress::FileSuppressions;
-use palisade_core::{Config, Finding, InputError, Location, Report, RuleMeta};
+use palisade_core::{CommitInfo, Config, Finding, InputError, Location, Report, RuleMeta};
 use palisade_secrets::git::{GitScan, scan_history, scan_staged};
 use palisade_secrets::{
     Baseline, IgnoreList, Limits, Scanner, SecretFinding, SecretsConfig, Skipped,
@@ -20,6 +21,8 @@ pub struct Scanners {
     pub config: bool,
     /// Secrets, in every file read.
     pub secrets: Option<Secrets>,
+    /// Gatekeeper policies, over every Kubernetes object read.
+    pub policies: Option<crate::policies::Policies>,
 }
 
 impl Scanners {
@@ -27,7 +30,7 @@ impl Scanners {
     pub fn config_only() -> Scanners {
         Scanners {
             config: true,
-            secrets: None,
+            ..Scanners::default()
         }
     }
 
@@ -40,6 +43,9 @@ impl Scanners {
         };
         if let Some(s) = &self.secrets {
             all.extend(s.rules.iter().copied());
+        }
+        if let Some(p) = &self.policies {
+            all.extend(p.set.rules());
         }
         all
     }
@@ -56,8 +62,14 @@ pub struct SecretOptions {
     pub gitleaks_config: Option<PathBuf>,
     /// Print secrets in full.
     pub reveal: bool,
-    /// A baseline whose findings are hidden.
+    /// A baseline whose findings are hidden: Palisade's own, or a gitleaks
+    /// JSON report.
     pub baseline: Option<PathBuf>,
+    /// Rules and allowlists from `palisade.yaml`'s `secrets:` section,
+    /// added on top of the gitleaks configuration.
+    pub settings: SecretsSettings,
+    /// Layers of base64 encoding decoded and scanned (0: none).
+    pub decode_depth: u32,
 }
 
 /// The secret scanner, ready to run.
@@ -74,22 +86,27 @@ pub struct Secrets {
 impl Secrets {
     /// Reads the configuration (the file given, else `.gitleaks.toml` found
     /// from `root` up to the repository root, else the built-in rules),
-    /// compiles it, and reads the baseline and `.gitleaksignore`. Errors
-    /// name the file and line.
+    /// adds `palisade.yaml`'s rules and allowlists, compiles it, and reads
+    /// the baseline and `.gitleaksignore`. Errors name the file and line.
     pub fn load(options: &SecretOptions) -> Result<Secrets, String> {
         let file = options
             .gitleaks_config
             .clone()
             .or_else(|| palisade_secrets::discover_gitleaks_config(&options.root));
-        let config = match &file {
+        let mut config = match &file {
             Some(p) => SecretsConfig::from_file(p),
             None => SecretsConfig::builtin(),
         }
         .map_err(|e| e.to_string())?;
+        config
+            .extend_with(&options.settings)
+            .map_err(|e| e.to_string())?;
         let scanner = Scanner::new(
             &config,
             Limits {
                 max_bytes: MAX_FILE_BYTES,
+                decode_depth: options.decode_depth,
+                ..Limits::default()
             },
         )
         .map_err(|e| e.to_string())?;
@@ -130,7 +147,11 @@ impl Secrets {
                 line: f.line,
                 column: f.column,
             },
-        );
+        )
+        .with_fingerprint(f.fingerprint.clone());
+        if let Some(c) = &f.commit {
+            finding = finding.with_commit(CommitInfo::clone(c));
+        }
         finding.suppression = f.suppression.clone();
         finding
     }
@@ -228,6 +249,7 @@ pub fn scan_git(repo: &Path, mode: &GitMode, config: &Config, secrets: &Secrets)
             bytes,
             skipped,
             errors,
+            unexplained,
         }) => {
             report.stats.files = blobs;
             report.stats.objects = commits;
@@ -247,12 +269,11 @@ pub fn scan_git(repo: &Path, mode: &GitMode, config: &Config, secrets: &Secrets)
                 }
                 raw.push(f);
             }
+            // PAL001 for reason-less suppression comments, as for files.
+            report.findings.extend(unexplained);
         }
     }
-    let scanners = Scanners {
-        config: false,
-        secrets: None,
-    };
+    let scanners = Scanners::default();
     let mut rules = scanners.rules();
     rules.extend(secrets.rules.iter().copied());
     crate::policy::apply(

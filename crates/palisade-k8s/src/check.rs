@@ -28,6 +28,21 @@ pub struct FileResult {
     pub objects: u64,
     /// Set when the file was passed over, with the reason.
     pub skipped: Option<String>,
+    /// The objects checked, kept whole when asked for (policies written
+    /// in other languages judge them after this pass).
+    pub kept: Vec<KeptObject>,
+}
+
+/// An object kept for later judging: its tree, where it starts, and what
+/// it is.
+#[derive(Debug, Clone)]
+pub struct KeptObject {
+    /// The object's tree.
+    pub root: Node,
+    /// Where the object starts.
+    pub location: palisade_core::Location,
+    /// The object.
+    pub resource: palisade_core::Resource,
 }
 
 /// Checks one YAML or JSON file. `explicit` says the user named this file
@@ -39,6 +54,19 @@ pub fn check_file(
     config: &Config,
     explicit: bool,
     limits: &Limits,
+) -> FileResult {
+    check_file_keeping(path, text, config, explicit, limits, false)
+}
+
+/// [`check_file`], also keeping every object checked in
+/// [`FileResult::kept`] when `keep` is set.
+pub fn check_file_keeping(
+    path: &str,
+    text: &str,
+    config: &Config,
+    explicit: bool,
+    limits: &Limits,
+    keep: bool,
 ) -> FileResult {
     let mut result = FileResult {
         suppressions: FileSuppressions::from_source(text),
@@ -59,7 +87,17 @@ pub fn check_file(
             Ok(objs) => {
                 found_kubernetes = true;
                 for obj in objs {
-                    check_object(path, obj, config, &mut result);
+                    if check_object(path, obj, config, &mut result) && keep {
+                        result.kept.push(KeptObject {
+                            root: obj.root.clone(),
+                            location: palisade_core::Location {
+                                path: path.to_string(),
+                                line: obj.root.pos.line,
+                                column: obj.root.pos.col,
+                            },
+                            resource: obj.resource(),
+                        });
+                    }
                 }
             }
             Err(NotAnObject::NotAMapping(what, pos)) => non_objects.push((what, pos)),
@@ -90,12 +128,13 @@ pub fn check_file(
     result
 }
 
-fn check_object(path: &str, obj: Object<'_>, config: &Config, result: &mut FileResult) {
+/// Checks one object; false when its namespace is excluded.
+fn check_object(path: &str, obj: Object<'_>, config: &Config, result: &mut FileResult) -> bool {
     let excluded = |ns: &str| config.excluded_namespaces.iter().any(|e| e == ns);
     if obj.namespace.is_some_and(excluded)
         || (obj.kind == "Namespace" && obj.name.is_some_and(excluded))
     {
-        return;
+        return false;
     }
     result.objects += 1;
     let ctx = Ctx {
@@ -149,4 +188,5 @@ fn check_object(path: &str, obj: Object<'_>, config: &Config, result: &mut FileR
             resource: obj.resource(),
         });
     }
+    true
 }

@@ -5,12 +5,20 @@
 //! Each document is a ConstraintTemplate, a constraint, or something else
 //! (suites, sample objects) that is passed over. Every problem is an
 //! [`Issue`] naming the file and line; the rest still loads.
+//!
+//! A directory search passes over hidden directories and directories
+//! named `samples` or `tests`: policy libraries (Gatekeeper's own among
+//! them) keep suite fixtures there, sample constraints included, and
+//! loading a library must not enforce its examples. Name such a file
+//! directly to load it.
 
 use palisade_yaml::{Limits, Node, parse_stream};
 use std::path::{Path, PathBuf};
 
 /// Largest policy file read.
 pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+/// Directories of suite fixtures, passed over when searching.
+const FIXTURE_DIRS: &[&str] = &["samples", "tests"];
 /// Most files read under one directory.
 const MAX_FILES: usize = 10_000;
 
@@ -55,13 +63,20 @@ pub(crate) fn kind_of(root: &Node) -> DocKind {
     }
 }
 
-/// The files under `paths`, in a stable order.
+/// The policy files under `paths`, in a stable order (fixture
+/// directories passed over).
 pub fn policy_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Issue>) {
+    files_under(paths, true)
+}
+
+/// The `.yaml`/`.yml`/`.json` files under `paths`; `skip_fixtures` passes
+/// over `samples` and `tests` directories.
+pub(crate) fn files_under(paths: &[PathBuf], skip_fixtures: bool) -> (Vec<PathBuf>, Vec<Issue>) {
     let mut files = Vec::new();
     let mut issues = Vec::new();
     for p in paths {
         if p.is_dir() {
-            walk(p, &mut files, &mut issues);
+            walk(p, skip_fixtures, &mut files, &mut issues);
         } else if p.exists() {
             files.push(p.clone());
         } else {
@@ -83,7 +98,7 @@ fn is_policy_file(p: &Path) -> bool {
     )
 }
 
-fn walk(dir: &Path, files: &mut Vec<PathBuf>, issues: &mut Vec<Issue>) {
+fn walk(dir: &Path, skip_fixtures: bool, files: &mut Vec<PathBuf>, issues: &mut Vec<Issue>) {
     let mut stack = vec![dir.to_path_buf()];
     let mut found = Vec::new();
     while let Some(d) = stack.pop() {
@@ -108,7 +123,10 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, issues: &mut Vec<Issue>) {
                 continue;
             }
             if ft.is_dir() {
-                stack.push(path);
+                let name = entry.file_name();
+                if !(skip_fixtures && FIXTURE_DIRS.contains(&name.to_string_lossy().as_ref())) {
+                    stack.push(path);
+                }
             } else if ft.is_file() && is_policy_file(&path) {
                 found.push(path);
                 if found.len() >= MAX_FILES {

@@ -74,7 +74,7 @@ impl SuiteResult {
 /// The suite files under `paths`: every `.yaml`/`.yml`/`.json` file
 /// holding a `kind: Suite` document.
 pub fn find_suites(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Issue>) {
-    let (files, issues) = load::policy_files(paths);
+    let (files, issues) = load::files_under(paths, false);
     let suites = files
         .into_iter()
         .filter(|f| {

@@ -286,6 +286,15 @@ fn answer(s: &AppState, body: &[u8], endpoint: Endpoint, start: Instant) -> Resp
     };
     let elapsed = start.elapsed();
     record(s, endpoint, &request, &outcome, elapsed);
+    if outcome.decision == Decision::Failed {
+        // Not an answer: the API server applies the webhook's failurePolicy.
+        let message = outcome
+            .response
+            .status
+            .as_ref()
+            .map_or_else(String::new, |st| st.message.clone());
+        return plain_error(StatusCode::INTERNAL_SERVER_ERROR, message);
+    }
     let body = outcome.response.to_review(version);
     axum::Json(body).into_response()
 }
@@ -338,7 +347,7 @@ fn record(
         decision = outcome.decision.as_str(),
         denied = %denied.join(","),
         warnings = outcome.response.warnings.len(),
-        reason = outcome.response.status.as_ref().filter(|_| outcome.decision == Decision::Error).map_or("", |st| st.message.as_str()),
+        reason = outcome.response.status.as_ref().filter(|_| matches!(outcome.decision, Decision::Error | Decision::Failed)).map_or("", |st| st.message.as_str()),
         duration_us = elapsed.as_micros() as u64,
         "review"
     );
