@@ -27,12 +27,16 @@ pub enum Command {
     Install(InstallArgs),
     /// Falco-compatible runtime detection over audit and process events.
     Watch(crate::watch_cmd::WatchArgs),
+    /// Gatekeeper policies: run their test suites (`palisade policy test`).
+    Policy(crate::policy_cmd::PolicyArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct ScanArgs {
     /// Files or directories to scan (`-` for standard input). Default: the current directory.
     pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub policies: crate::policy_cmd::PolicyFlags,
     /// Output format.
     #[arg(long, short = 'f', default_value = "table", value_parser = parse_format)]
     pub format: Format,
@@ -80,7 +84,8 @@ pub struct ScanArgs {
     /// built-in rules.
     #[arg(long, value_name = "FILE", help_heading = "Secret scanning")]
     pub gitleaks_config: Option<PathBuf>,
-    /// Secret scanning: hide the findings recorded in this baseline.
+    /// Secret scanning: hide the findings recorded in this baseline (one
+    /// written by --write-baseline, or a gitleaks JSON report).
     #[arg(long, value_name = "FILE", help_heading = "Secret scanning")]
     pub baseline: Option<PathBuf>,
     /// Secret scanning: write a baseline accepting every secret found.
@@ -89,6 +94,11 @@ pub struct ScanArgs {
     /// Secret scanning: print secrets in full (they are redacted by default).
     #[arg(long, help_heading = "Secret scanning")]
     pub no_redact: bool,
+    /// Secret scanning: decode base64 data and scan what it holds, up to N
+    /// layers deep (0: no decoding). Findings point at the encoded text.
+    #[arg(long, value_name = "N", default_value_t = 0,
+          value_parser = clap::value_parser!(u32).range(0..=5), help_heading = "Secret scanning")]
+    pub max_decode_depth: u32,
     /// Show suppressed findings in the table.
     #[arg(long)]
     pub show_suppressed: bool,
@@ -102,6 +112,8 @@ pub struct ScanArgs {
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
+    #[command(flatten)]
+    pub policies: crate::policy_cmd::PolicyFlags,
     /// Address to listen on.
     #[arg(long, default_value = "0.0.0.0:8443")]
     pub listen: std::net::SocketAddr,
@@ -177,6 +189,8 @@ pub struct InstallArgs {
 
 #[derive(Debug, Args)]
 pub struct AdmitArgs {
+    #[command(flatten)]
+    pub policies: crate::policy_cmd::PolicyFlags,
     /// The object (YAML or JSON), or a whole AdmissionReview.
     #[arg(long, short = 'f')]
     pub file: PathBuf,

@@ -8,6 +8,7 @@
 mod admit_cmd;
 mod args;
 mod install_cmd;
+mod policy_cmd;
 mod rules_cmd;
 mod serve_cmd;
 mod watch_cmd;
@@ -33,6 +34,7 @@ fn main() -> ExitCode {
         Command::Admit(args) => admit_cmd::run(args),
         Command::Install(args) => install_cmd::run(args),
         Command::Watch(args) => watch_cmd::run(args),
+        Command::Policy(args) => policy_cmd::run(args),
     };
     match result {
         Ok(code) => code,
@@ -62,7 +64,7 @@ fn scan(args: ScanArgs) -> CliResult {
         .find(|p| p.as_os_str() != "-")
         .cloned()
         .unwrap_or_else(|| PathBuf::from("."));
-    let scanners = scanners(&args, &root)?;
+    let scanners = scanners(&args, &root, &config)?;
     let mut known = palisade_engine::catalogue();
     known.extend(scanners.rules());
     palisade_core::Selection::validate(&config.selection, &known).map_err(|e| e.to_string())?;
@@ -134,7 +136,11 @@ fn git_mode(args: &ScanArgs) -> Option<palisade_engine::GitMode> {
 
 /// The scanners `--scanners` and the secret-scanning flags ask for. The
 /// git modes imply the secret scanner; secret-only flags need it.
-fn scanners(args: &ScanArgs, root: &Path) -> Result<palisade_engine::Scanners, String> {
+fn scanners(
+    args: &ScanArgs,
+    root: &Path,
+    settings: &Config,
+) -> Result<palisade_engine::Scanners, String> {
     let git = git_mode(args).is_some();
     let wants = |s: &str| args.scanners.iter().any(|x| x == s);
     let secret = wants("secret") || (args.scanners.is_empty() && git);
@@ -153,11 +159,12 @@ fn scanners(args: &ScanArgs, root: &Path) -> Result<palisade_engine::Scanners, S
     let secret_flags = args.baseline.is_some()
         || args.write_baseline.is_some()
         || args.no_redact
+        || args.max_decode_depth > 0
         || args.gitleaks_config.is_some();
     if secret_flags && !secret {
         return Err(
-            "--baseline, --write-baseline, --no-redact and --gitleaks-config need \
-             --scanners secret"
+            "--baseline, --write-baseline, --no-redact, --max-decode-depth and \
+             --gitleaks-config need --scanners secret"
                 .to_string(),
         );
     }
@@ -168,12 +175,18 @@ fn scanners(args: &ScanArgs, root: &Path) -> Result<palisade_engine::Scanners, S
                 gitleaks_config: args.gitleaks_config.clone(),
                 reveal: args.no_redact,
                 baseline: args.baseline.clone(),
+                settings: settings.secrets.clone(),
+                decode_depth: args.max_decode_depth,
             },
         )?)
     } else {
         None
     };
-    Ok(palisade_engine::Scanners { config, secrets })
+    Ok(palisade_engine::Scanners {
+        config,
+        secrets,
+        policies: args.policies.load(settings),
+    })
 }
 
 /// Renders the report and picks the exit code.

@@ -18,11 +18,14 @@
 //! namespaces:
 //!   exclude: [kube-system, kube-public, kube-node-lease]
 //! admission: {}              # see the `admission` module
+//! policies: [policies/]      # Gatekeeper templates and constraints
+//! secrets: {}                # see the `secrets_config` module
 //! ```
 //!
 //! Unknown keys are errors, so that a typo does not silently weaken a policy.
 
 use crate::admission::AdmissionSettings;
+use crate::secrets_config::SecretsSettings;
 use crate::{Selection, Severity};
 use palisade_yaml::{Limits, Node, Value, parse_stream};
 use std::collections::BTreeMap;
@@ -133,6 +136,11 @@ pub struct Config {
     pub excluded_namespaces: Vec<String>,
     /// How admission acts on findings.
     pub admission: AdmissionSettings,
+    /// Gatekeeper policy files and directories (templates and
+    /// constraints), relative to the configuration file.
+    pub policies: Vec<std::path::PathBuf>,
+    /// Secret-scanning rules and allowlists added to the gitleaks ones.
+    pub secrets: SecretsSettings,
 }
 
 impl Default for Config {
@@ -150,6 +158,8 @@ impl Default for Config {
                 .map(String::from)
                 .to_vec(),
             admission: AdmissionSettings::default(),
+            policies: Vec::new(),
+            secrets: SecretsSettings::default(),
         }
     }
 }
@@ -199,6 +209,8 @@ impl Config {
                 "labels",
                 "namespaces",
                 "admission",
+                "secrets",
+                "policies",
             ],
         )?;
         for (key, value) in root {
@@ -245,6 +257,19 @@ impl Config {
                     }
                 }
                 "admission" => config.admission = AdmissionSettings::parse(&r, value)?,
+                "policies" => {
+                    // Relative to the configuration file, like a path
+                    // written in any other file.
+                    let base = std::path::Path::new(path)
+                        .parent()
+                        .unwrap_or(std::path::Path::new(""));
+                    config.policies = r
+                        .strings(value)?
+                        .into_iter()
+                        .map(|p| base.join(p))
+                        .collect();
+                }
+                "secrets" => config.secrets = SecretsSettings::parse(&r, value, path)?,
                 _ => {
                     for (_, v) in r.map(value, &["exclude"])? {
                         config.excluded_namespaces = r.strings(v)?;

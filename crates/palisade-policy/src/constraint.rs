@@ -188,7 +188,7 @@ pub(crate) fn load(doc: &Doc<'_>, template_description: Option<&str>) -> Result<
         id: id.clone(),
         name: format!("{lower}-{name}"),
         title: template_description
-            .map(|d| d.lines().next().unwrap_or(d).trim().to_string())
+            .map(first_sentence)
             .filter(|d| !d.is_empty())
             .unwrap_or_else(|| format!("Gatekeeper constraint {id}")),
         severity,
@@ -216,4 +216,13 @@ pub(crate) fn load(doc: &Doc<'_>, template_description: Option<&str>) -> Result<
 
 fn here(n: Option<&Node>, fallback: u32) -> u32 {
     n.map_or(fallback, |n| n.pos.line)
+}
+
+/// The first sentence (or line) of a description, for a rule's title.
+fn first_sentence(d: &str) -> String {
+    let line = d.lines().next().unwrap_or(d).trim();
+    match line.find(". ") {
+        Some(i) => line.get(..=i).unwrap_or(line).to_string(),
+        None => line.to_string(),
+    }
 }

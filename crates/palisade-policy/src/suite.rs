@@ -181,6 +181,10 @@ fn run_test(suite: &str, base: &Path, test: &Node, results: &mut Vec<CaseResult>
             return;
         }
         let p = base.join(rel);
+        // One file may hold both the template and the constraint.
+        if sources.iter().any(|(q, _)| *q == p.display().to_string()) {
+            continue;
+        }
         match load::read_text(&p) {
             Ok(t) => sources.push((p.display().to_string(), t)),
             Err(e) => {

@@ -73,9 +73,17 @@ async fn fixture_with(
     namespaces: BTreeMap<String, BTreeMap<String, String>>,
     tune: impl FnOnce(&mut ServeOptions),
 ) -> Fixture {
+    let config = Config::parse("palisade.yaml", config).unwrap();
+    fixture_admission(Admission::new(config), namespaces, tune).await
+}
+
+async fn fixture_admission(
+    admission: Admission,
+    namespaces: BTreeMap<String, BTreeMap<String, String>>,
+    tune: impl FnOnce(&mut ServeOptions),
+) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let pki = write_pki(dir.path(), "palisade-test-ca-1");
-    let config = Config::parse("palisade.yaml", config).unwrap();
     let mut options = ServeOptions::new(
         "127.0.0.1:0".parse().unwrap(),
         dir.path().join("tls.crt"),
@@ -85,7 +93,7 @@ async fn fixture_with(
     tune(&mut options);
     let ready = Arc::new(AtomicBool::new(false));
     let server = start(
-        Arc::new(Admission::new(config)),
+        Arc::new(admission),
         Arc::new(namespaces),
         ready.clone(),
         &options,
@@ -438,4 +446,146 @@ async fn reviews_beyond_the_concurrency_limit_get_429() {
     assert!(codes.contains(&429), "{codes:?}");
     let metrics = get_text(&c, &f.url("/metrics")).await;
     assert!(metrics.contains(r#"decision="overloaded""#), "{metrics}");
+}
+
+/// Gatekeeper policies shipped in `policies/`, loaded as `--policy` does.
+fn shipped_policies() -> palisade_engine::Policies {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../policies");
+    let p = palisade_engine::Policies::load(&[dir], palisade_policy::Limits::default());
+    assert!(p.issues.is_empty(), "{:?}", p.issues);
+    p
+}
+
+fn unlabelled_deployment() -> Value {
+    json!({"apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": "api", "namespace": "shop", "labels": {"app.kubernetes.io/name": "api"}},
+        "spec": {"selector": {"matchLabels": {"app": "api"}}, "template": {
+            "metadata": {"labels": {"app": "api"}},
+            "spec": {"initContainers": [{"name": "init", "image": "busybox"}],
+                     "containers": [{"name": "app", "image": "nginx:latest",
+                                     "resources": {"limits": {"memory": "64Mi"}}}]}}}})
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gatekeeper_policies_judge_alike_in_scan_admit_and_webhook() {
+    let policies = shipped_policies();
+    // Only the policies' rules, so the comparison is about them.
+    let config = Config::parse("palisade.yaml", "rules:\n  select: [gatekeeper]\n").unwrap();
+    let object = unlabelled_deployment();
+
+    // `palisade scan --policy policies/`.
+    let scanners = palisade_engine::Scanners {
+        policies: Some(policies.clone()),
+        ..palisade_engine::Scanners::config_only()
+    };
+    let text = serde_json::to_vec(&object).unwrap();
+    let scanned = palisade_engine::scan_with(
+        vec![palisade_engine::Source::memory("deploy.json", text)],
+        &config,
+        &scanners,
+        &|_| {},
+    )
+    .report;
+    assert!(scanned.errors.is_empty(), "{:?}", scanned.errors);
+    let mut from_scan: Vec<String> = scanned
+        .findings
+        .iter()
+        .map(|f| format!("[{}] {}", f.rule_id, f.message))
+        .collect();
+    from_scan.sort();
+    assert!(from_scan.len() >= 4, "{from_scan:?}");
+    for rule in [
+        "K8sRequiredLabels/",
+        "K8sAllowedRepos/",
+        "K8sDisallowLatestTag/",
+        "K8sRequiredResources/",
+    ] {
+        assert!(
+            from_scan.iter().any(|f| f.contains(rule)),
+            "{rule} in {from_scan:?}"
+        );
+    }
+
+    // `palisade admit`: the same decision function, offline.
+    let admission = || Admission::new(config.clone()).with_policies(policies.set.clone());
+    let mut document = review("admission.k8s.io/v1", "CREATE", &object, false);
+    document["request"]["kind"]["group"] = json!("apps");
+    document["request"]["resource"] =
+        json!({"group": "apps", "version": "v1", "resource": "deployments"});
+    let (_, request) = palisade_admission::offline::request(
+        document.clone(),
+        None,
+        &palisade_admission::offline::RequestOptions::default(),
+    )
+    .unwrap();
+    let outcome = admission().validate(
+        &request,
+        &BTreeMap::<String, BTreeMap<String, String>>::new(),
+        yesterday(),
+    );
+    let mut from_admit: Vec<String> = outcome
+        .judged
+        .iter()
+        .map(|j| format!("[{}] {}", j.finding.rule_id, j.finding.message))
+        .collect();
+    from_admit.sort();
+    assert_eq!(from_scan, from_admit);
+    assert!(!outcome.response.allowed, "the shipped constraints deny");
+
+    // The running webhook.
+    let f = fixture_admission(admission(), BTreeMap::new(), |_| {}).await;
+    let c = client(&f.ca);
+    let answer = post(&c, &f.url("/validate"), &document).await;
+    let r = &answer["response"];
+    assert_eq!(r["allowed"], false, "{answer}");
+    assert_eq!(r["status"]["code"], 403);
+    let message = r["status"]["message"].as_str().unwrap();
+    let denied = message.split_once(": ").map_or("", |(_, rest)| rest);
+    let denied = denied.split_once(": ").map_or("", |(_, rest)| rest);
+    // One `[RULE] message` per violation, joined by "; " (which messages
+    // may contain too, so split only before the next rule).
+    let mut from_webhook: Vec<String> = denied
+        .split("; [")
+        .enumerate()
+        .map(|(i, part)| {
+            if i == 0 {
+                part.to_string()
+            } else {
+                format!("[{part}")
+            }
+        })
+        .collect();
+    from_webhook.sort();
+    assert_eq!(from_scan, from_webhook, "{message}");
+    f.server.shutdown(Duration::from_secs(1));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_policy_fails_the_call_for_the_failure_policy() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../palisade-policy/tests/data");
+    let p = palisade_engine::Policies::load(
+        &[data.join("runaway-template.yaml")],
+        palisade_policy::Limits {
+            budget: Duration::from_millis(50),
+        },
+    );
+    assert!(p.issues.is_empty(), "{:?}", p.issues);
+    let admission = Admission::new(Config::default()).with_policies(p.set);
+    let f = fixture_admission(admission, BTreeMap::new(), |_| {}).await;
+    let c = client(&f.ca);
+    let r = c
+        .post(f.url("/validate"))
+        .json(&review("admission.k8s.io/v1", "CREATE", &pod(false), false))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 500);
+    let text = r.text().await.unwrap();
+    assert!(
+        text.contains("testrunaway") && text.contains("budget"),
+        "{text}"
+    );
+    let metrics = get_text(&c, &f.url("/metrics")).await;
+    assert!(metrics.contains("decision=\"failed\""), "{metrics}");
+    f.server.shutdown(Duration::from_secs(1));
 }
