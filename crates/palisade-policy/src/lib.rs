@@ -29,6 +29,7 @@
 )]
 
 pub mod constraint;
+pub mod guard;
 pub mod inventory;
 pub mod load;
 pub mod matching;

@@ -291,6 +291,7 @@ pub(crate) fn load(doc: &Doc<'_>) -> Result<Loaded, Issue> {
 
     let mut engine = regorus::Engine::new();
     engine.set_rego_v0(!v1);
+    crate::guard::install(&mut engine).map_err(|e| issue(start, None, e))?;
     for (i, t) in texts.iter().enumerate() {
         if let Err(e) = engine.add_policy(format!("__rego_{i}__"), t.text.clone()) {
             let (line, column, message) = map_error(&e.to_string(), &texts, start);
