@@ -317,3 +317,302 @@ fn oversized_files_are_skipped_not_errors() {
     // The path-only rule still reports the (unread) key store.
     assert_eq!(rule_ids(&v), ["LK145"]);
 }
+
+fn head(dir: &Path) -> String {
+    let o = Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    String::from_utf8(o.stdout).unwrap().trim().to_string()
+}
+
+#[test]
+fn fingerprint_and_commit_are_structured_in_json_and_sarif() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"]);
+    write(d, "a.env", &format!("A={}\n", token("A5")));
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-q", "-m", "add secret"]);
+    let commit = head(d);
+
+    let files = json(&palisade(
+        &["scan", "--scanners", "secret", "-f", "json", "."],
+        d,
+    ));
+    let fp = files["findings"][0]["fingerprint"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(fp.len(), 32);
+    assert!(files["findings"][0].get("commit").is_none());
+
+    // The same secret from history: the same fingerprint, and the commit.
+    let history = json(&palisade(&["scan", "--history", "-f", "json", "."], d));
+    let f = &history["findings"][0];
+    assert_eq!(f["fingerprint"], fp.as_str());
+    assert_eq!(f["commit"]["id"], commit.as_str());
+    assert_eq!(f["commit"]["author"], "Bob");
+    assert_eq!(f["commit"]["email"], "bob@example.com");
+    assert_eq!(f["commit"]["summary"], "add secret");
+    assert!(f["commit"]["date"].as_str().unwrap().ends_with('Z'));
+
+    let sarif = json(&palisade(&["scan", "--history", "-f", "sarif", "."], d));
+    let r = &sarif["runs"][0]["results"][0];
+    assert_eq!(
+        r["partialFingerprints"]["palisadeSecretFingerprint/v1"],
+        fp.as_str()
+    );
+    assert_eq!(r["properties"]["commit"]["id"], commit.as_str());
+    assert!(
+        !String::from_utf8_lossy(&palisade(&["scan", "--history", "-f", "sarif", "."], d).stdout)
+            .contains(&token("A5"))
+    );
+}
+
+#[test]
+fn reasonless_suppression_in_history_is_pal001() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"]);
+    write(
+        d,
+        "a.env",
+        &format!("# palisade:ignore github-pat\nA={}\n", token("A5")),
+    );
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-q", "-m", "hide it"]);
+    // As in a file scan: the secret is suppressed, the bare comment is PAL001.
+    for args in [
+        &["scan", "--scanners", "secret", "-f", "json", "."][..],
+        &["scan", "--history", "-f", "json", "."][..],
+    ] {
+        let o = palisade(args, d);
+        assert_eq!(code(&o), 1, "{args:?}: {}", out(&o));
+        let v = json(&o);
+        let mut ids = rule_ids(&v);
+        ids.sort();
+        assert_eq!(ids, ["LK042", "PAL001"], "{args:?}");
+        let pal = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule_id"] == "PAL001")
+            .unwrap();
+        assert_eq!(pal["location"]["line"], 1);
+        assert!(pal.get("suppressed").is_none());
+    }
+}
+
+#[test]
+fn palisade_yaml_adds_secret_rules_and_allowlists() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "palisade.yaml",
+        "secrets:\n  rules:\n    - id: acme-key\n      description: ACME deploy key\n      regex: 'acme_key_[0-9a-z]{16}'\n      keywords: [acme_key_]\n      severity: low\n  allowlists:\n    - description: revoked test tokens\n      paths: ['^fixtures/']\n",
+    );
+    write(d, "src/app.sh", "K=acme_key_k3j4h5g6f7d8s9a0\n");
+    write(d, "fixtures/a.env", &format!("A={}\n", token("A5")));
+    write(d, "src/a.env", &format!("A={}\n", token("B6")));
+    let o = palisade(&["scan", "--scanners", "secret", "-f", "json", "."], d);
+    let v = json(&o);
+    let found: Vec<String> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {} {}",
+                f["rule_id"].as_str().unwrap(),
+                f["location"]["path"].as_str().unwrap(),
+                f["severity"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        ["LK042 src/a.env critical", "acme-key src/app.sh low"],
+        "{v}"
+    );
+    // The added rule is selectable like any other.
+    let o = palisade(
+        &[
+            "scan",
+            "--scanners",
+            "secret",
+            "--select",
+            "acme-key",
+            "-f",
+            "json",
+            ".",
+        ],
+        d,
+    );
+    assert_eq!(rule_ids(&json(&o)), ["acme-key"]);
+    // A bad regex names palisade.yaml and the rule's line.
+    write(
+        d,
+        "palisade.yaml",
+        "fail-on: low\nsecrets:\n  rules:\n    - id: acme-key\n      regex: '(oops'\n",
+    );
+    let o = palisade(&["scan", "--scanners", "secret", "."], d);
+    assert_eq!(code(&o), 2);
+    assert!(
+        out(&o).contains("palisade.yaml:4: rule `acme-key`: invalid regex"),
+        "{}",
+        out(&o)
+    );
+}
+
+#[test]
+fn gitleaks_json_report_as_baseline() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let known = token("A5");
+    // What `gitleaks dir --report-format json` writes (trimmed fields).
+    let report = serde_json::json!([{
+        "RuleID": "github-pat",
+        "Description": "Uncovered a GitHub Personal Access Token",
+        "StartLine": 1, "EndLine": 1, "StartColumn": 3, "EndColumn": 42,
+        "Match": format!("A={known}"), "Secret": known, "File": "old.env",
+        "SymlinkFile": "", "Commit": "", "Entropy": 4.8, "Author": "", "Email": "",
+        "Date": "", "Message": "", "Tags": [], "Fingerprint": "old.env:github-pat:1"
+    }]);
+    write(
+        d,
+        "gitleaks-report.json",
+        &serde_json::to_string_pretty(&report).unwrap(),
+    );
+    // The accepted secret, moved to another file and line: hidden.
+    write(d, "app/b.env", &format!("\n\nTOKEN={known}\n"));
+    let o = palisade(
+        &[
+            "scan",
+            "--scanners",
+            "secret",
+            "--baseline",
+            "gitleaks-report.json",
+            ".",
+        ],
+        d,
+    );
+    assert_eq!(code(&o), 0, "{}", out(&o));
+    // A new secret: reported.
+    write(d, "app/c.env", &format!("TOKEN={}\n", token("C7")));
+    let o = palisade(
+        &[
+            "scan",
+            "--scanners",
+            "secret",
+            "--baseline",
+            "gitleaks-report.json",
+            "-f",
+            "json",
+            ".",
+        ],
+        d,
+    );
+    assert_eq!(code(&o), 1, "{}", out(&o));
+    let v = json(&o);
+    assert_eq!(v["findings"].as_array().unwrap().len(), 1);
+    assert_eq!(v["findings"][0]["location"]["path"], "app/c.env");
+    // A malformed report is a usage error naming the file and line.
+    write(d, "bad.json", "[\n  {\"RuleID\": 1}\n]");
+    let o = palisade(
+        &[
+            "scan",
+            "--scanners",
+            "secret",
+            "--baseline",
+            "bad.json",
+            ".",
+        ],
+        d,
+    );
+    assert_eq!(code(&o), 2);
+    assert!(
+        out(&o).contains("bad.json:2: not a gitleaks JSON report"),
+        "{}",
+        out(&o)
+    );
+}
+
+#[test]
+fn base64_decoding_is_opt_in_and_points_at_the_encoded_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // `GITHUB_TOKEN=<token>` base64-encoded, as a Secret's data holds it.
+    let plain = format!("GITHUB_TOKEN={}", token("A5"));
+    let encoded = base64(plain.as_bytes());
+    write(
+        d,
+        "secret.yaml",
+        &format!("apiVersion: v1\nkind: Secret\nmetadata:\n  name: ci\ndata:\n  env: {encoded}\n"),
+    );
+    let ids_at = |args: &[&str]| -> Vec<String> {
+        json(&palisade(args, d))["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {}:{}",
+                    f["rule_id"].as_str().unwrap(),
+                    f["location"]["line"],
+                    f["location"]["column"]
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        ids_at(&["scan", "--scanners", "secret", "-f", "json", "."]),
+        ["LK149 6:8"]
+    );
+    assert_eq!(
+        ids_at(&[
+            "scan",
+            "--scanners",
+            "secret",
+            "--max-decode-depth",
+            "2",
+            "-f",
+            "json",
+            "."
+        ]),
+        ["LK042 6:8", "LK149 6:8"]
+    );
+    let o = palisade(&["scan", "--max-decode-depth", "1", "."], d);
+    assert_eq!(code(&o), 2, "{}", out(&o));
+    let o = palisade(
+        &[
+            "scan",
+            "--scanners",
+            "secret",
+            "--max-decode-depth",
+            "9",
+            ".",
+        ],
+        d,
+    );
+    assert_eq!(code(&o), 2, "{}", out(&o));
+}
+
+/// Standard base64 with padding.
+fn base64(data: &[u8]) -> String {
+    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut s = String::new();
+    for c in data.chunks(3) {
+        let n = c.iter().fold(0u32, |acc, &b| (acc << 8) | u32::from(b)) << (8 * (3 - c.len()));
+        for i in 0..4 {
+            s.push(if i <= c.len() {
+                char::from(A[((n >> (18 - 6 * i)) & 63) as usize])
+            } else {
+                '='
+            });
+        }
+    }
+    s
+}

@@ -66,6 +66,21 @@ pub struct Suppression {
     pub reason: String,
 }
 
+/// The git commit a finding was introduced in (secret scanning of history).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
+pub struct CommitInfo {
+    /// Full commit id.
+    pub id: String,
+    /// Author name.
+    pub author: String,
+    /// Author email.
+    pub email: String,
+    /// Author date, RFC 3339 (UTC).
+    pub date: String,
+    /// First line of the commit message.
+    pub summary: String,
+}
+
 /// One thing wrong, found by one rule in one place.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {
@@ -83,6 +98,13 @@ pub struct Finding {
     /// Set when the finding is suppressed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suppression: Option<Suppression>,
+    /// A content fingerprint that identifies the finding wherever it
+    /// moves (secret findings: a hash of the rule and the secret).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<String>,
+    /// The commit that introduced the finding, for findings from git history.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commit: Option<CommitInfo>,
 }
 
 impl Finding {
@@ -95,12 +117,26 @@ impl Finding {
             resource: None,
             location,
             suppression: None,
+            fingerprint: None,
+            commit: None,
         }
     }
 
     /// Attaches the object the finding is about.
     pub fn with_resource(mut self, resource: Resource) -> Finding {
         self.resource = Some(resource);
+        self
+    }
+
+    /// Attaches a content fingerprint.
+    pub fn with_fingerprint(mut self, fingerprint: impl Into<String>) -> Finding {
+        self.fingerprint = Some(fingerprint.into());
+        self
+    }
+
+    /// Attaches the commit that introduced the finding.
+    pub fn with_commit(mut self, commit: CommitInfo) -> Finding {
+        self.commit = Some(commit);
         self
     }
 

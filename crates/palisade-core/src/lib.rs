@@ -19,12 +19,14 @@ pub mod credentials;
 mod finding;
 pub mod image;
 mod rule;
+pub mod secrets_config;
 mod severity;
 pub mod suppress;
 
 pub use config::{Config, ConfigError, PssLevel, PssVersion};
 pub use finding::{
-    Finding, InputError, Location, Report, Resource, ScanStats, Suppression, SuppressionKind,
+    CommitInfo, Finding, InputError, Location, Report, Resource, ScanStats, Suppression,
+    SuppressionKind,
 };
 pub use rule::{DynamicRule, Reference, RuleInfo, RuleMeta, Selection, SelectionError};
 pub use severity::Severity;

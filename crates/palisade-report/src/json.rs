@@ -59,6 +59,8 @@
 //! | `remediation` | string | How to fix it. |
 //! | `references` | array | Standards and documents behind the rule, each `{ "label", "url" }`. |
 //! | `suppressed` | object | Present only when the finding is suppressed: `kind` (`annotation` or `comment`) and `reason` (empty when none was given). |
+//! | `fingerprint` | string | Present on secret findings: a content fingerprint (32 hex digits, a hash of the rule id and the secret) that does not change when the secret moves to another line, file or commit. Baselines record it. |
+//! | `commit` | object | Present on findings from git history: the commit that introduced the finding, `id` (full), `author`, `email`, `date` (RFC 3339, UTC) and `summary` (the message's first line). |
 //!
 //! `rule_name`, `title` and `remediation` are empty strings, and
 //! `references` empty, if the report carries no description of the rule
@@ -84,7 +86,7 @@
 //! | `objects` | integer | Kubernetes objects and Dockerfiles checked. |
 
 use crate::{RenderOptions, TOOL_NAME, sorted_errors, sorted_findings};
-use palisade_core::{Finding, InputError, Report, Severity, SuppressionKind};
+use palisade_core::{CommitInfo, Finding, InputError, Report, Severity, SuppressionKind};
 use serde::Serialize;
 use std::io::{self, Write};
 
@@ -120,6 +122,10 @@ struct JsonFinding<'a> {
     references: Vec<JsonReference<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     suppressed: Option<JsonSuppression<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fingerprint: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    commit: Option<&'a CommitInfo>,
 }
 
 #[derive(Serialize)]
@@ -219,6 +225,8 @@ fn finding<'a>(rules: &RuleIndex<'a>, f: &'a Finding) -> JsonFinding<'a> {
             kind: suppression_kind(s.kind),
             reason: &s.reason,
         }),
+        fingerprint: f.fingerprint.as_deref(),
+        commit: f.commit.as_ref(),
     }
 }
 

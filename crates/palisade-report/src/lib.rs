@@ -27,6 +27,7 @@
 pub mod json;
 mod junit;
 mod sarif;
+pub use sarif::SECRET_FINGERPRINT_KEY;
 mod table;
 
 use palisade_core::{Finding, InputError, Report};

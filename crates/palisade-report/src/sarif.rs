@@ -7,14 +7,24 @@
 //! `properties.severity`, and in `properties.security-severity` on rules
 //! (the score GitHub code scanning uses to show a severity). Columns count
 //! characters (`columnKind: unicodeCodePoints`).
+//!
+//! Secret findings carry their content fingerprint in `partialFingerprints`
+//! under [`SECRET_FINGERPRINT_KEY`] (so that code scanning tracks a secret
+//! across moved lines), and findings from git history the commit that
+//! introduced them in `properties.commit` (`id`, `author`, `email`, `date`,
+//! `summary`).
 
 use crate::json::suppression_kind;
 use crate::{RenderOptions, TOOL_NAME, TOOL_URI, sorted_errors, sorted_findings};
-use palisade_core::{Finding, InputError, Report, RuleInfo, Severity};
+use palisade_core::{CommitInfo, Finding, InputError, Report, RuleInfo, Severity};
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/// The `partialFingerprints` key of a secret finding's content fingerprint.
+pub const SECRET_FINGERPRINT_KEY: &str = "palisadeSecretFingerprint/v1";
 
 #[derive(Serialize)]
 struct Log<'a> {
@@ -143,6 +153,8 @@ struct SarifResult<'a> {
     locations: [ResultLocation; 1],
     #[serde(skip_serializing_if = "Option::is_none")]
     suppressions: Option<[Suppression<'a>; 1]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    partial_fingerprints: Option<BTreeMap<&'static str, &'a str>>,
     properties: ResultProperties<'a>,
 }
 
@@ -180,6 +192,8 @@ struct ResultProperties<'a> {
     severity: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     resource: Option<crate::json::JsonResource<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    commit: Option<&'a CommitInfo>,
 }
 
 /// The SARIF level for a severity.
@@ -340,9 +354,14 @@ fn result<'a>(report: &'a Report, f: &'a Finding) -> SarifResult<'a> {
                 },
             }]
         }),
+        partial_fingerprints: f
+            .fingerprint
+            .as_deref()
+            .map(|fp| BTreeMap::from([(SECRET_FINGERPRINT_KEY, fp)])),
         properties: ResultProperties {
             severity: f.severity.as_str(),
             resource: f.resource.as_ref().map(crate::json::JsonResource::from),
+            commit: f.commit.as_ref(),
         },
     }
 }

@@ -177,6 +177,8 @@ impl Alert {
                 column: 1,
             },
             suppression: None,
+            fingerprint: None,
+            commit: None,
         }
     }
 

@@ -4,6 +4,18 @@
 //! [`crate::fingerprint`]): a finding whose fingerprint is listed is hidden,
 //! wherever it has moved. The file is JSON and holds no secret, only hashes
 //! and, for reviewers, the rule, path and line where each was first seen.
+//!
+//! A gitleaks JSON report (`gitleaks ... --report-format json`: an array
+//! of findings with `RuleID`, `Secret`, `File`, `StartLine`, `Commit`,
+//! `Fingerprint`...) is read as a baseline too. Each entry is matched **by
+//! content**: a finding is hidden when its rule's gitleaks id (the rule
+//! name; Palisade's built-in rules carry gitleaks' ids) is the entry's
+//! `RuleID` and its secret is the entry's `Secret`, wherever either report
+//! found it. Only the hash of the two is kept in memory. An entry whose
+//! secret gitleaks redacted (`--redact`: `REDACTED`, or a prefix and
+//! `...`) or that has none (path-only rules) can only be matched **by
+//! location**: its `Fingerprint` (`commit:file:rule:line`, or
+//! `file:rule:line` for a directory scan), as `.gitleaksignore` matches.
 
 use crate::SecretFinding;
 use serde::{Deserialize, Serialize};
@@ -22,7 +34,7 @@ pub enum BaselineError {
         source: std::io::Error,
     },
     /// The file is not a baseline.
-    #[error("{path}:{line}: not a Palisade baseline: {message}")]
+    #[error("{path}:{line}: {message}")]
     Format {
         /// The file.
         path: String,
@@ -55,11 +67,41 @@ struct BaselineFile {
     findings: Vec<BaselineEntry>,
 }
 
+/// One finding of a gitleaks JSON report (the fields a baseline uses;
+/// the others are ignored).
+#[derive(Debug, Deserialize)]
+struct GitleaksFinding {
+    #[serde(rename = "RuleID")]
+    rule_id: String,
+    #[serde(rename = "Secret", default)]
+    secret: String,
+    #[serde(rename = "File", default)]
+    file: String,
+    #[serde(rename = "StartLine", default)]
+    start_line: u32,
+    #[serde(rename = "Commit", default)]
+    commit: String,
+    #[serde(rename = "Fingerprint", default)]
+    fingerprint: String,
+}
+
+/// Whether gitleaks redacted this secret (`--redact`, `--redact=N`), or
+/// reported none.
+fn redacted_by_gitleaks(secret: &str) -> bool {
+    secret.is_empty() || secret == "REDACTED" || secret.ends_with("...")
+}
+
 /// A set of accepted findings.
 #[derive(Debug, Clone, Default)]
 pub struct Baseline {
     entries: Vec<BaselineEntry>,
     fingerprints: HashSet<String>,
+    /// From a gitleaks report: [`crate::fingerprint`] of the gitleaks rule
+    /// id (a rule's name) and the secret.
+    gitleaks_content: HashSet<String>,
+    /// From a gitleaks report, entries with a redacted secret: their
+    /// gitleaks fingerprints (`commit:file:rule:line`, `file:rule:line`).
+    gitleaks_locations: HashSet<String>,
 }
 
 impl Baseline {
@@ -88,18 +130,25 @@ impl Baseline {
         b
     }
 
-    /// Parses a baseline's JSON text; `path` names it in errors.
+    /// Parses a baseline's JSON text (Palisade's, or a gitleaks JSON
+    /// report); `path` names it in errors.
     pub fn parse(path: &str, text: &str) -> Result<Baseline, BaselineError> {
+        if text.trim_start().starts_with('[') {
+            return Baseline::parse_gitleaks(path, text);
+        }
         let file: BaselineFile = serde_json::from_str(text).map_err(|e| BaselineError::Format {
             path: path.to_string(),
             line: e.line(),
-            message: e.to_string(),
+            message: format!("not a Palisade baseline: {e}"),
         })?;
         if file.version != 1 {
             return Err(BaselineError::Format {
                 path: path.to_string(),
                 line: 1,
-                message: format!("unsupported version {}", file.version),
+                message: format!(
+                    "not a Palisade baseline: unsupported version {}",
+                    file.version
+                ),
             });
         }
         let fingerprints = file
@@ -110,7 +159,37 @@ impl Baseline {
         Ok(Baseline {
             entries: file.findings,
             fingerprints,
+            ..Baseline::default()
         })
+    }
+
+    /// Reads a gitleaks JSON report (see the module documentation for how
+    /// its entries are matched).
+    fn parse_gitleaks(path: &str, text: &str) -> Result<Baseline, BaselineError> {
+        let findings: Vec<GitleaksFinding> =
+            serde_json::from_str(text).map_err(|e| BaselineError::Format {
+                path: path.to_string(),
+                line: e.line(),
+                message: format!("not a gitleaks JSON report: {e}"),
+            })?;
+        let mut b = Baseline::default();
+        for f in findings {
+            if redacted_by_gitleaks(&f.secret) {
+                let location = if f.fingerprint.is_empty() {
+                    match f.commit.as_str() {
+                        "" => format!("{}:{}:{}", f.file, f.rule_id, f.start_line),
+                        c => format!("{c}:{}:{}:{}", f.file, f.rule_id, f.start_line),
+                    }
+                } else {
+                    f.fingerprint
+                };
+                b.gitleaks_locations.insert(location);
+            } else {
+                b.gitleaks_content
+                    .insert(crate::fingerprint(&f.rule_id, f.secret.as_bytes()));
+            }
+        }
+        Ok(b)
     }
 
     /// Reads a baseline file.
@@ -144,7 +223,25 @@ impl Baseline {
 
     /// Whether the baseline accepts `finding`.
     pub fn contains(&self, finding: &SecretFinding) -> bool {
-        self.fingerprints.contains(&finding.fingerprint)
+        if self.fingerprints.contains(&finding.fingerprint) {
+            return true;
+        }
+        if !self.gitleaks_content.is_empty()
+            && self.gitleaks_content.contains(&crate::fingerprint(
+                finding.rule.name,
+                finding.secret.expose().as_bytes(),
+            ))
+        {
+            return true;
+        }
+        !self.gitleaks_locations.is_empty()
+            && (self
+                .gitleaks_locations
+                .contains(&finding.gitleaks_fingerprint())
+                || self.gitleaks_locations.contains(&format!(
+                    "{}:{}:{}",
+                    finding.path, finding.rule.name, finding.line
+                )))
     }
 
     /// The entries, sorted by path and line.
@@ -154,12 +251,12 @@ impl Baseline {
 
     /// Number of accepted findings.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.entries.len() + self.gitleaks_content.len() + self.gitleaks_locations.len()
     }
 
     /// Whether nothing is accepted.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.len() == 0
     }
 }
 

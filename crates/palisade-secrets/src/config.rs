@@ -16,6 +16,7 @@
 //! in user files: the whole input, gitleaks' behaviour), and `tp`/`fp`
 //! (examples that must and must not match).
 
+use palisade_core::secrets_config::{Allowlist as SettingsAllowlist, SecretRule, SecretsSettings};
 use palisade_core::{DynamicRule, RuleMeta, Severity};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -42,27 +43,7 @@ pub struct ConfigError {
     pub message: String,
 }
 
-/// How an allowlist's criteria combine.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Condition {
-    /// Any criterion allows the finding (gitleaks' default).
-    #[default]
-    Or,
-    /// Every criterion given must hold.
-    And,
-}
-
-/// What an allowlist's `regexes` are matched against.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum RegexTarget {
-    /// The secret (gitleaks' default).
-    #[default]
-    Secret,
-    /// The whole regex match.
-    Match,
-    /// The line(s) the match is on.
-    Line,
-}
+pub use palisade_core::secrets_config::{Condition, RegexTarget};
 
 /// An allowlist: findings it matches are dropped.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -83,6 +64,8 @@ pub struct Allowlist {
     pub stopwords: Vec<String>,
     /// For a global allowlist: the rule ids it is limited to (empty: all).
     pub target_rules: Vec<String>,
+    /// Where it is written (file and line), for error messages.
+    pub origin: (String, u32),
 }
 
 /// One rule after configuration is resolved, before it is compiled.
@@ -253,31 +236,10 @@ fn parse_raw(path: &str, text: &str) -> Result<RawConfig, ConfigError> {
 }
 
 fn allowlist(path: &str, line: u32, raw: RawAllowlist) -> Result<Allowlist, ConfigError> {
-    let condition = match raw.condition.as_deref().map(str::trim) {
-        None | Some("") => Condition::Or,
-        Some(c) if c.eq_ignore_ascii_case("or") => Condition::Or,
-        Some(c) if c.eq_ignore_ascii_case("and") => Condition::And,
-        Some(c) => {
-            return Err(err(
-                path,
-                line,
-                format!("allowlist condition `{c}` is not OR or AND"),
-            ));
-        }
-    };
-    let regex_target = match raw.regex_target.as_deref().map(str::trim) {
-        None | Some("") => RegexTarget::Secret,
-        Some(t) if t.eq_ignore_ascii_case("secret") => RegexTarget::Secret,
-        Some(t) if t.eq_ignore_ascii_case("match") => RegexTarget::Match,
-        Some(t) if t.eq_ignore_ascii_case("line") => RegexTarget::Line,
-        Some(t) => {
-            return Err(err(
-                path,
-                line,
-                format!("allowlist regexTarget `{t}` is not secret, match or line"),
-            ));
-        }
-    };
+    let condition =
+        Condition::parse(raw.condition.as_deref().unwrap_or("")).map_err(|m| err(path, line, m))?;
+    let regex_target = RegexTarget::parse(raw.regex_target.as_deref().unwrap_or(""))
+        .map_err(|m| err(path, line, m))?;
     let a = Allowlist {
         description: raw.description,
         condition,
@@ -287,6 +249,7 @@ fn allowlist(path: &str, line: u32, raw: RawAllowlist) -> Result<Allowlist, Conf
         commits: raw.commits,
         stopwords: raw.stopwords,
         target_rules: raw.target_rules,
+        origin: (path.to_string(), line),
     };
     if a.regexes.is_empty() && a.paths.is_empty() && a.commits.is_empty() && a.stopwords.is_empty()
     {
@@ -533,27 +496,14 @@ impl SecretsConfig {
                         Some(s) => parse_severity(&opath, line, s)?,
                         None => Severity::High,
                     };
-                    let mut groups = vec!["secret".to_string()];
-                    groups.extend(raw.tags.clone().unwrap_or_default());
-                    let title = raw
-                        .description
-                        .clone()
-                        .filter(|d| !d.trim().is_empty())
-                        .unwrap_or_else(|| raw.id.clone());
-                    DynamicRule {
-                        id: raw.palisade.clone().unwrap_or_else(|| raw.id.clone()),
-                        name: raw.id.clone(),
-                        title: title.clone(),
+                    user_meta(
+                        raw.palisade.as_deref().unwrap_or(&raw.id),
+                        &raw.id,
+                        raw.description.as_deref(),
                         severity,
-                        groups,
-                        doc: format!(
-                            "## What it does\n{title}.\n\nDefined in `{opath}` at line {line}."
-                        ),
-                        remediation: "Revoke the credential and keep it in a secret store."
-                            .to_string(),
-                        urls: Vec::new(),
-                    }
-                    .leak()
+                        raw.tags.as_deref().unwrap_or_default(),
+                        &p.origin,
+                    )
                 }
             };
             if raw.regex.as_deref().is_none_or(str::is_empty)
@@ -596,6 +546,180 @@ impl SecretsConfig {
     pub fn metas(&self) -> Vec<&'static RuleMeta> {
         self.rules.iter().map(|r| r.meta).collect()
     }
+
+    /// Adds the `secrets:` section of `palisade.yaml` on top of this
+    /// configuration. A rule whose id (gitleaks id or Palisade id) is
+    /// already defined is changed as gitleaks' `[extend]` changes a base
+    /// rule: the fields given win, allowlists add up. Any other rule is
+    /// added (it needs a `regex` or a `path`). Global allowlists are added.
+    /// Errors name the settings' file and the rule's line; invalid regexes
+    /// are reported the same way by [`crate::Scanner::new`].
+    pub fn extend_with(&mut self, settings: &SecretsSettings) -> Result<(), ConfigError> {
+        let path = settings.path.as_str();
+        for rule in &settings.rules {
+            let origin = (path.to_string(), rule.line);
+            let allowlists = rule.allowlists.iter().map(|a| from_settings(a, path));
+            let existing = self
+                .rules
+                .iter_mut()
+                .find(|r| r.gitleaks_id == rule.id || r.meta.id.eq_ignore_ascii_case(&rule.id));
+            match existing {
+                Some(spec) => {
+                    if rule.regex.is_some() || rule.path.is_some() || rule.secret_group.is_some() {
+                        // Compile errors of what is given here name this file.
+                        spec.origin = origin;
+                    }
+                    if let Some(r) = &rule.regex {
+                        spec.regex = Some(r.clone()).filter(|r| !r.is_empty());
+                        // A new regex is confirmed over the whole input, as
+                        // gitleaks does, not in a built-in rule's window.
+                        spec.window = 0;
+                    }
+                    if let Some(g) = rule.secret_group {
+                        spec.secret_group = g;
+                    }
+                    if let Some(e) = rule.entropy {
+                        spec.entropy = Some(e).filter(|e| *e > 0.0);
+                    }
+                    if let Some(p) = &rule.path {
+                        spec.path = Some(p.clone()).filter(|p| !p.is_empty());
+                    }
+                    if let Some(k) = &rule.keywords {
+                        spec.keywords = k.clone();
+                    }
+                    if let Some(t) = &rule.tags {
+                        spec.tags = t.clone();
+                    }
+                    spec.allowlists.extend(allowlists);
+                    if rule.description.is_some() || rule.severity.is_some() || rule.tags.is_some()
+                    {
+                        spec.meta = changed_meta(spec.meta, rule);
+                    }
+                    if spec.regex.is_none() && spec.path.is_none() {
+                        return Err(err(
+                            path,
+                            rule.line,
+                            format!("rule `{}` has neither `regex` nor `path`", rule.id),
+                        ));
+                    }
+                }
+                None => {
+                    let regex = rule.regex.clone().filter(|r| !r.is_empty());
+                    let rpath = rule.path.clone().filter(|p| !p.is_empty());
+                    if regex.is_none() && rpath.is_none() {
+                        return Err(err(
+                            path,
+                            rule.line,
+                            format!(
+                                "rule `{}` is not a known rule and has neither `regex` nor `path`",
+                                rule.id
+                            ),
+                        ));
+                    }
+                    let tags = rule.tags.clone().unwrap_or_default();
+                    let meta = user_meta(
+                        &rule.id,
+                        &rule.id,
+                        rule.description.as_deref(),
+                        rule.severity.unwrap_or(Severity::High),
+                        &tags,
+                        &origin,
+                    );
+                    self.rules.push(RuleSpec {
+                        meta,
+                        gitleaks_id: rule.id.clone(),
+                        regex,
+                        secret_group: rule.secret_group.unwrap_or(0),
+                        entropy: rule.entropy.filter(|e| *e > 0.0),
+                        path: rpath,
+                        keywords: rule.keywords.clone().unwrap_or_default(),
+                        tags,
+                        allowlists: allowlists.collect(),
+                        window: 0,
+                        builtin: false,
+                        tp: Vec::new(),
+                        fp: Vec::new(),
+                        origin,
+                    });
+                }
+            }
+        }
+        self.allowlists
+            .extend(settings.allowlists.iter().map(|a| from_settings(a, path)));
+        Ok(())
+    }
+}
+
+/// An allowlist from `palisade.yaml`, with its file and line.
+fn from_settings(a: &SettingsAllowlist, path: &str) -> Allowlist {
+    Allowlist {
+        description: a.description.clone(),
+        condition: a.condition,
+        regex_target: a.regex_target,
+        regexes: a.regexes.clone(),
+        paths: a.paths.clone(),
+        commits: a.commits.clone(),
+        stopwords: a.stopwords.clone(),
+        target_rules: a.target_rules.clone(),
+        origin: (path.to_string(), a.line),
+    }
+}
+
+/// Metadata of a rule defined by a user (gitleaks file or `palisade.yaml`).
+fn user_meta(
+    id: &str,
+    name: &str,
+    description: Option<&str>,
+    severity: Severity,
+    tags: &[String],
+    origin: &(String, u32),
+) -> &'static RuleMeta {
+    let mut groups = vec!["secret".to_string()];
+    groups.extend(tags.iter().cloned());
+    let title = description
+        .filter(|d| !d.trim().is_empty())
+        .unwrap_or(name)
+        .to_string();
+    DynamicRule {
+        id: id.to_string(),
+        name: name.to_string(),
+        title: title.clone(),
+        severity,
+        groups,
+        doc: format!(
+            "## What it does\n{title}.\n\nDefined in `{}` at line {}.",
+            origin.0, origin.1
+        ),
+        remediation: "Revoke the credential and keep it in a secret store.".to_string(),
+        urls: Vec::new(),
+    }
+    .leak()
+}
+
+/// A rule's metadata with the title, severity and tags `palisade.yaml`
+/// gives it (same id and name, so selection and suppressions still apply).
+fn changed_meta(old: &'static RuleMeta, rule: &SecretRule) -> &'static RuleMeta {
+    let groups = match &rule.tags {
+        Some(tags) => std::iter::once("secret".to_string())
+            .chain(tags.iter().cloned())
+            .collect(),
+        None => old.groups.iter().map(|g| (*g).to_string()).collect(),
+    };
+    DynamicRule {
+        id: old.id.to_string(),
+        name: old.name.to_string(),
+        title: rule
+            .description
+            .clone()
+            .filter(|d| !d.trim().is_empty())
+            .unwrap_or_else(|| old.title.to_string()),
+        severity: rule.severity.unwrap_or(old.severity),
+        groups,
+        doc: old.doc.to_string(),
+        remediation: old.remediation.to_string(),
+        urls: old.references.iter().map(|r| r.url()).collect(),
+    }
+    .leak()
 }
 
 /// The gitleaks configuration for a scan rooted at `root`: `.gitleaks.toml`

@@ -11,7 +11,8 @@
 
 use crate::{CommitInfo, Scanner, SecretFinding};
 use gix::ObjectId;
-use palisade_core::suppress::FileSuppressions;
+use palisade_core::Finding;
+use palisade_core::suppress::{FileSuppressions, comment_directives};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -41,6 +42,11 @@ pub struct GitScan {
     pub skipped: u64,
     /// Objects that could not be read (the rest is still scanned).
     pub errors: Vec<String>,
+    /// `palisade:ignore` comments without a reason (PAL001 findings) in
+    /// blobs with findings, as the engine reports them for files: each
+    /// once per path and line, with the commit that introduced it (history)
+    /// or only on staged lines (staged).
+    pub unexplained: Vec<Finding>,
 }
 
 /// One blob to scan, with where it first appeared.
@@ -265,6 +271,7 @@ fn scan_blobs(
     let max = scanner.limits().max_bytes as u64;
     struct One {
         findings: Vec<SecretFinding>,
+        unexplained: Vec<Finding>,
         bytes: u64,
         skipped: bool,
         error: Option<String>,
@@ -277,6 +284,7 @@ fn scan_blobs(
                 let commit = infos.get(blob.commit);
                 let mut one = One {
                     findings: Vec::new(),
+                    unexplained: Vec::new(),
                     bytes: 0,
                     skipped: false,
                     error: None,
@@ -301,32 +309,48 @@ fn scan_blobs(
                 one.skipped = outcome.skipped.is_some();
                 one.findings = outcome.findings;
                 if !one.findings.is_empty() {
-                    apply_comment_suppressions(&obj.data, &mut one.findings);
+                    let s = apply_comment_suppressions(&obj.data, &mut one.findings);
+                    one.unexplained = s.missing_reasons(&blob.path);
+                    if let Some(c) = commit {
+                        for f in &mut one.unexplained {
+                            f.commit = Some(CommitInfo::clone(c));
+                        }
+                    }
                 }
                 one
             },
         )
         .collect();
+    // Blobs are in commit order, oldest first: a comment kept through
+    // several versions of a file is reported once, with the commit that
+    // introduced it.
+    let mut seen = HashSet::new();
     for r in results {
         scan.blobs += 1;
         scan.bytes += r.bytes;
         scan.skipped += u64::from(r.skipped);
         scan.findings.extend(r.findings);
         scan.errors.extend(r.error);
+        scan.unexplained.extend(
+            r.unexplained
+                .into_iter()
+                .filter(|f| seen.insert((f.location.clone(), f.message.clone()))),
+        );
     }
 }
 
 /// `# palisade:ignore RULE: reason` comments in a blob, applied to its
-/// findings (the engine applies them for files on disk).
-fn apply_comment_suppressions(data: &[u8], findings: &mut [SecretFinding]) {
+/// findings (the engine applies them for files on disk). Returns them, for
+/// the PAL001 findings of those without a reason.
+fn apply_comment_suppressions(data: &[u8], findings: &mut [SecretFinding]) -> FileSuppressions {
     let text = String::from_utf8_lossy(data);
     let s = FileSuppressions::from_source(&text);
-    if s.is_empty() {
-        return;
+    if !s.is_empty() {
+        for f in findings.iter_mut() {
+            f.suppression = s.lookup(f.line, f.rule);
+        }
     }
-    for f in findings {
-        f.suppression = s.lookup(f.line, f.rule);
-    }
+    s
 }
 
 /// Scans what is staged for the next commit: every index entry whose blob
@@ -397,17 +421,35 @@ pub fn scan_staged(repo_path: &Path, scanner: &Scanner) -> Result<GitScan, GitEr
         if findings.is_empty() {
             continue;
         }
-        if let Some(old) = old
-            && let Ok(o) = repo.find_object(old)
-        {
-            let before: HashSet<&[u8]> = o.data.split(|b| *b == b'\n').collect();
-            let lines: Vec<&[u8]> = obj.data.split(|b| *b == b'\n').collect();
-            findings.retain(|f| {
-                let i = usize::try_from(f.line).unwrap_or(0).saturating_sub(1);
-                lines.get(i).is_none_or(|l| !before.contains(l))
-            });
+        let old_data = old.and_then(|old| repo.find_object(old).ok());
+        let before: HashSet<&[u8]> = old_data
+            .as_ref()
+            .map(|o| o.data.split(|b| *b == b'\n').collect())
+            .unwrap_or_default();
+        let lines: Vec<&[u8]> = obj.data.split(|b| *b == b'\n').collect();
+        // Only what the change adds: lines the HEAD version does not have.
+        let added = |line: u32| {
+            let i = usize::try_from(line).unwrap_or(0).saturating_sub(1);
+            lines.get(i).is_none_or(|l| !before.contains(l))
+        };
+        findings.retain(|f| added(f.line));
+        if findings.is_empty() {
+            continue;
         }
-        apply_comment_suppressions(&obj.data, &mut findings);
+        let s = apply_comment_suppressions(&obj.data, &mut findings);
+        // A reason-less comment is reported when the change adds it or it
+        // covers a line the change adds a secret on.
+        let text = String::from_utf8_lossy(&obj.data);
+        let relevant: HashSet<u32> = comment_directives(&text)
+            .into_iter()
+            .filter(|(target, d)| added(d.line) || findings.iter().any(|f| f.line == *target))
+            .map(|(_, d)| d.line)
+            .collect();
+        scan.unexplained.extend(
+            s.missing_reasons(&path)
+                .into_iter()
+                .filter(|f| relevant.contains(&f.location.line)),
+        );
         scan.findings.extend(findings);
     }
     Ok(scan)

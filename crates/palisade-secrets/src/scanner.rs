@@ -19,35 +19,35 @@ const BINARY_SNIFF: usize = 8192;
 /// `todo` can occur by chance in base64).
 const PLACEHOLDER_MAX: usize = 100;
 
+/// Shortest run of base64 characters decoded (12 bytes once decoded).
+const MIN_BASE64: usize = 16;
+
 /// Input limits.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     /// Inputs larger than this are not scanned (path-only rules still run).
     pub max_bytes: usize,
+    /// How many layers of base64 encoding are decoded and scanned (0: none,
+    /// the default; 2 finds a secret base64-encoded twice).
+    pub decode_depth: u32,
+    /// At most this many decoded bytes per input, all layers together;
+    /// runs past the budget are not decoded.
+    pub max_decoded_bytes: usize,
 }
 
 impl Default for Limits {
     fn default() -> Limits {
         Limits {
             max_bytes: 32 * 1024 * 1024,
+            decode_depth: 0,
+            max_decoded_bytes: 8 * 1024 * 1024,
         }
     }
 }
 
-/// The commit a finding from history was introduced in.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct CommitInfo {
-    /// Full commit id.
-    pub id: String,
-    /// Author name.
-    pub author: String,
-    /// Author email.
-    pub email: String,
-    /// Author date, RFC 3339 (UTC).
-    pub date: String,
-    /// First line of the message.
-    pub summary: String,
-}
+/// The commit a finding from history was introduced in (the one type
+/// every finding carries; see [`palisade_core::Finding::commit`]).
+pub use palisade_core::CommitInfo;
 
 /// One secret found.
 #[derive(Debug, Clone)]
@@ -72,6 +72,9 @@ pub struct SecretFinding {
     /// A `palisade:ignore` comment covering it, for findings in git blobs
     /// (findings in files get theirs from the engine).
     pub suppression: Option<palisade_core::Suppression>,
+    /// Found inside base64-encoded data (see [`Limits::decode_depth`]); the
+    /// position is the encoded run's.
+    pub decoded: bool,
 }
 
 impl SecretFinding {
@@ -84,6 +87,9 @@ impl SecretFinding {
             self.secret.redacted()
         };
         let mut m = format!("{}: `{shown}`", self.rule.title);
+        if self.decoded {
+            m.push_str(" (in base64-encoded data)");
+        }
         if let Some(c) = &self.commit {
             let short = c.id.get(..12).unwrap_or(&c.id);
             m.push_str(&format!(
@@ -195,10 +201,10 @@ struct Candidate<'a> {
 }
 
 impl CompiledAllowlist {
-    fn new(a: &Allowlist, origin: &(String, u32)) -> Result<CompiledAllowlist, ConfigError> {
+    fn new(a: &Allowlist) -> Result<CompiledAllowlist, ConfigError> {
         let bad = |what: &str, e: regex::Error| ConfigError {
-            path: origin.0.clone(),
-            line: origin.1,
+            path: a.origin.0.clone(),
+            line: a.origin.1,
             message: format!("invalid allowlist {what} regex: {e}"),
         };
         Ok(CompiledAllowlist {
@@ -326,7 +332,7 @@ impl Scanner {
             let allowlists = spec
                 .allowlists
                 .iter()
-                .map(|a| CompiledAllowlist::new(a, &spec.origin))
+                .map(CompiledAllowlist::new)
                 .collect::<Result<Vec<_>, _>>()?;
             rules.push(CompiledRule {
                 meta: spec.meta,
@@ -341,11 +347,10 @@ impl Scanner {
                 generic: spec.gitleaks_id.starts_with("generic"),
             });
         }
-        let global_origin = ("global allowlist".to_string(), 1);
         let global = config
             .allowlists
             .iter()
-            .map(|a| CompiledAllowlist::new(a, &global_origin))
+            .map(CompiledAllowlist::new)
             .collect::<Result<Vec<_>, _>>()?;
 
         let mut index: HashMap<String, usize> = HashMap::new();
@@ -433,6 +438,30 @@ impl Scanner {
             out.skipped = Some(Skipped::Binary);
             return out;
         }
+        let mut budget = self.limits.max_decoded_bytes;
+        out.findings.extend(self.scan_content(
+            path,
+            data,
+            commit,
+            self.limits.decode_depth,
+            &mut budget,
+        ));
+        out.findings
+            .sort_by(|a, b| (a.line, a.column, a.rule.id).cmp(&(b.line, b.column, b.rule.id)));
+        out
+    }
+
+    /// The rules over one text (a file's content, or data decoded from
+    /// it), then, `depth` layers deep, over the base64 runs it holds.
+    fn scan_content(
+        &self,
+        path: &str,
+        data: &[u8],
+        commit: Option<&Arc<CommitInfo>>,
+        depth: u32,
+        budget: &mut usize,
+    ) -> Vec<SecretFinding> {
+        let mut out = Vec::new();
         let windows = self.windows(data);
         let mut lines = LineIndex::new(data);
         let mut raw: Vec<(usize, usize, usize, bool)> = Vec::new(); // rule, start, end, generic
@@ -521,6 +550,7 @@ impl Scanner {
                         fingerprint: fingerprint(rule.meta.id, secret),
                         commit: commit.cloned(),
                         suppression: None,
+                        decoded: false,
                     });
                 }
             }
@@ -532,10 +562,63 @@ impl Scanner {
             if r.3 && specific.iter().any(|(s, e)| *s < r.2 && r.1 < *e) {
                 continue;
             }
-            out.findings.push(f);
+            out.push(f);
         }
-        out.findings
-            .sort_by(|a, b| (a.line, a.column, a.rule.id).cmp(&(b.line, b.column, b.rule.id)));
+        if depth > 0 {
+            out.extend(self.scan_decoded(path, data, commit, depth, budget));
+        }
+        out
+    }
+
+    /// Decodes the base64 runs of `data` that hold text and scans them
+    /// (`depth` layers, within the byte `budget`). Findings point at the
+    /// encoded run. A `gitleaks:allow` on the run's line covers what it
+    /// holds.
+    fn scan_decoded(
+        &self,
+        path: &str,
+        data: &[u8],
+        commit: Option<&Arc<CommitInfo>>,
+        depth: u32,
+        budget: &mut usize,
+    ) -> Vec<SecretFinding> {
+        let mut out = Vec::new();
+        let mut lines = LineIndex::new(data);
+        for (s, e) in base64_runs(data) {
+            let Some(run) = data.get(s..e) else {
+                continue;
+            };
+            let most = run.len() / 4 * 3 + 2;
+            if most > *budget {
+                break;
+            }
+            let Some(decoded) = decode_base64(run) else {
+                continue;
+            };
+            *budget = budget.saturating_sub(decoded.len());
+            if !looks_like_text(&decoded) {
+                continue;
+            }
+            let line_bytes = data
+                .get(line_start(data, s)..line_end(data, e.saturating_sub(1)))
+                .unwrap_or(b"");
+            if memchr::memmem::find(line_bytes, b"gitleaks:allow").is_some() {
+                continue;
+            }
+            let inner = self.scan_content(path, &decoded, commit, depth.saturating_sub(1), budget);
+            if inner.is_empty() {
+                continue;
+            }
+            let (line, column) = lines.position(s);
+            let (end_line, _) = lines.position(e.saturating_sub(1).max(s));
+            for mut f in inner {
+                f.line = line;
+                f.column = column;
+                f.end_line = end_line;
+                f.decoded = true;
+                out.push(f);
+            }
+        }
         out
     }
 
@@ -565,6 +648,7 @@ impl Scanner {
                         fingerprint: fingerprint(rule.meta.id, path.as_bytes()),
                         commit: commit.cloned(),
                         suppression: None,
+                        decoded: false,
                     });
                 }
             }
@@ -625,6 +709,82 @@ impl Scanner {
         v.sort_by_key(|(ri, _)| *ri);
         v
     }
+}
+
+/// The value of a base64 character (standard or URL-safe alphabet).
+fn base64_value(b: u8) -> Option<u8> {
+    match b {
+        b'A'..=b'Z' => Some(b - b'A'),
+        b'a'..=b'z' => Some(b - b'a' + 26),
+        b'0'..=b'9' => Some(b - b'0' + 52),
+        b'+' | b'-' => Some(62),
+        b'/' | b'_' => Some(63),
+        _ => None,
+    }
+}
+
+/// Byte ranges of runs of at least [`MIN_BASE64`] base64 characters (with
+/// their `=` padding), that hold at least one digit or both cases (so
+/// that plain words and identifiers are not decoded).
+fn base64_runs(data: &[u8]) -> Vec<(usize, usize)> {
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < data.len() {
+        let start = i;
+        let (mut digit, mut lower, mut upper) = (false, false, false);
+        while let Some(&b) = data.get(i) {
+            if base64_value(b).is_none() {
+                break;
+            }
+            digit |= b.is_ascii_digit();
+            lower |= b.is_ascii_lowercase();
+            upper |= b.is_ascii_uppercase();
+            i += 1;
+        }
+        let mut end = i;
+        while end.saturating_sub(i) < 2 && data.get(end) == Some(&b'=') {
+            end += 1;
+        }
+        if i.saturating_sub(start) >= MIN_BASE64 && (digit || (lower && upper)) {
+            runs.push((start, end));
+        }
+        i = end.max(start.saturating_add(1));
+    }
+    runs
+}
+
+/// Decodes a run of base64 (either alphabet, padding optional); `None`
+/// when it cannot be base64.
+fn decode_base64(run: &[u8]) -> Option<Vec<u8>> {
+    let body = run
+        .iter()
+        .position(|&b| b == b'=')
+        .and_then(|p| run.get(..p))
+        .unwrap_or(run);
+    if body.len() % 4 == 1 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(body.len() / 4 * 3 + 2);
+    let mut acc: u32 = 0;
+    let mut bits = 0u32;
+    for &b in body {
+        acc = (acc << 6) | u32::from(base64_value(b)?);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push(u8::try_from((acc >> bits) & 0xff).unwrap_or(0));
+        }
+    }
+    Some(out)
+}
+
+/// Decoded bytes worth scanning: UTF-8 text without control characters
+/// other than tab and line breaks.
+fn looks_like_text(bytes: &[u8]) -> bool {
+    std::str::from_utf8(bytes).is_ok_and(|t| {
+        t.chars()
+            .all(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'))
+    })
 }
 
 /// Start of the line holding byte `at`.

@@ -256,3 +256,103 @@ fn gitleaks_config_is_discovered_up_to_the_repository_root() {
     let found = palisade_secrets::discover_gitleaks_config(&dir.path().join("src/deep")).unwrap();
     assert!(found.ends_with(".gitleaks.toml"));
 }
+
+/// `palisade.yaml`'s `secrets:` section read by palisade-core, merged on
+/// top of the built-in rules.
+fn with_settings(yaml: &str) -> Result<Scanner, String> {
+    let settings = palisade_core::Config::parse("conf/palisade.yaml", yaml)
+        .map_err(|e| e.to_string())?
+        .secrets;
+    let mut c = SecretsConfig::builtin().unwrap();
+    c.extend_with(&settings).map_err(|e| e.to_string())?;
+    Scanner::new(&c, Limits::default()).map_err(|e| e.to_string())
+}
+
+#[test]
+fn palisade_yaml_adds_rules_and_allowlists() {
+    let s = with_settings(
+        "secrets:
+  rules:
+    - id: acme-key
+      description: ACME deploy key
+      regex: 'acme_key_([0-9a-z]{16})'
+      secret-group: 1
+      keywords: [acme_key_]
+      tags: [acme]
+      severity: critical
+    - id: github-pat
+      severity: low
+      allowlists:
+        - stopwords: [zzrevoked]
+  allowlists:
+    - description: test fixtures
+      paths: ['^fixtures/']
+",
+    )
+    .unwrap();
+    let gh = expand("token = gh«»p_«a36»", 3);
+    // A built-in rule still finds, with the severity palisade.yaml gives it.
+    let out = s.scan("src/a.env", gh.as_bytes(), None);
+    assert_eq!(out.findings.len(), 1, "{:?}", out.findings);
+    let f = &out.findings[0];
+    assert_eq!((f.rule.id, f.rule.name), ("LK042", "github-pat"));
+    assert_eq!(f.rule.severity, palisade_core::Severity::Low);
+    // The global allowlist hides the built-in rule's finding under fixtures/.
+    assert!(names(&s, "fixtures/a.env", &gh).is_empty());
+    // The rule allowlist added to the built-in rule.
+    assert!(
+        names(
+            &s,
+            "src/a.env",
+            "token = ghp_zzrevokedAAAAAAAAAAAAAAAAAAAAAAAAAAAAA1"
+        )
+        .is_empty()
+    );
+    // The added rule finds its secret (group 1), with its metadata.
+    let out = s.scan("deploy/x.sh", b"export K=acme_key_k3j4h5g6f7d8s9a0\n", None);
+    assert_eq!(out.findings.len(), 1);
+    let f = &out.findings[0];
+    assert_eq!((f.rule.id, f.rule.name), ("acme-key", "acme-key"));
+    assert_eq!(f.rule.title, "ACME deploy key");
+    assert_eq!(f.rule.severity, palisade_core::Severity::Critical);
+    assert!(f.rule.groups.contains(&"acme") && f.rule.groups.contains(&"secret"));
+    assert_eq!(f.secret.expose(), "k3j4h5g6f7d8s9a0");
+    assert_eq!((f.line, f.column), (1, 19));
+    // Without the section, the built-in rule keeps its severity and the
+    // fixture is reported.
+    let plain = with_settings("fail-on: high\n").unwrap();
+    let out = plain.scan("fixtures/a.env", gh.as_bytes(), None);
+    assert_eq!(out.findings.len(), 1);
+    assert_eq!(
+        out.findings[0].rule.severity,
+        palisade_core::Severity::Critical
+    );
+}
+
+#[test]
+fn palisade_yaml_secret_errors_name_the_file_and_line() {
+    let e =
+        with_settings("secrets:\n  rules:\n    - id: acme\n      regex: '(oops'\n").unwrap_err();
+    assert!(
+        e.starts_with("conf/palisade.yaml:3: rule `acme`: invalid regex"),
+        "{e}"
+    );
+    let e = with_settings("secrets:\n  rules:\n    - id: acme\n      keywords: [x]\n").unwrap_err();
+    assert!(
+        e.starts_with("conf/palisade.yaml:3: rule `acme` is not a known rule"),
+        "{e}"
+    );
+    let e = with_settings("secrets:\n  allowlists:\n    - paths: ['(']\n").unwrap_err();
+    assert!(
+        e.starts_with("conf/palisade.yaml:3: invalid allowlist path regex"),
+        "{e}"
+    );
+    let e = with_settings(
+        "secrets:\n  rules:\n    - id: github-pat\n      regex: 'gh(p)_x'\n      secret-group: 3\n",
+    )
+    .unwrap_err();
+    assert!(
+        e.starts_with("conf/palisade.yaml:3: rule `github-pat`: secretGroup 3"),
+        "{e}"
+    );
+}

@@ -240,6 +240,59 @@ fn suppression_comments_in_blobs_are_honoured() {
     assert_eq!(s.reason, "revoked test token");
 }
 
+/// Regression: a reason-less `palisade:ignore` in a blob from history or
+/// the index was honoured but not reported (PAL001), unlike the same
+/// comment in a file on disk.
+#[test]
+fn suppressions_without_a_reason_in_blobs_are_reported_once() {
+    let r = Repo::new();
+    r.write(
+        "a.env",
+        &format!("# palisade:ignore github-pat\nX={}\n", token(16)),
+    );
+    let first = r.commit("undocumented");
+    // A later version of the file keeps the comment: reported once, with
+    // the commit that introduced it.
+    r.write(
+        "a.env",
+        &format!("# palisade:ignore github-pat\nX={}\nY=1\n", token(16)),
+    );
+    r.commit("more");
+    // A reason given: nothing to report.
+    r.write(
+        "b.env",
+        &format!("# palisade:ignore github-pat: revoked\nX={}\n", token(17)),
+    );
+    r.commit("documented");
+    let scan = scan_history(r.path(), &scanner(), None).unwrap();
+    assert_eq!(scan.unexplained.len(), 1, "{:?}", scan.unexplained);
+    let f = &scan.unexplained[0];
+    assert_eq!(f.rule_id, "PAL001");
+    assert_eq!((f.location.path.as_str(), f.location.line), ("a.env", 1));
+    assert_eq!(f.commit.as_ref().unwrap().id, first);
+    assert!(f.message.contains("github-pat"), "{}", f.message);
+    // The finding itself is still suppressed, with an empty reason.
+    assert!(scan.findings.iter().all(|f| f.suppression.is_some()));
+
+    // Staged: only a comment the change adds, or one covering a secret it
+    // adds, is reported (line 4 has the same text as line 1, which HEAD
+    // already has).
+    r.write(
+        "a.env",
+        &format!(
+            "# palisade:ignore github-pat\nX={}\nY=1\n# palisade:ignore github-pat\nZ={}\n",
+            token(16),
+            token(18)
+        ),
+    );
+    r.git(&["add", "a.env"]);
+    let scan = scan_staged(r.path(), &scanner()).unwrap();
+    assert_eq!(scan.findings.len(), 1);
+    assert_eq!(scan.unexplained.len(), 1, "{:?}", scan.unexplained);
+    assert_eq!(scan.unexplained[0].location.line, 4);
+    assert!(scan.unexplained[0].commit.is_none());
+}
+
 #[test]
 fn binary_and_oversized_blobs_are_counted_as_skipped() {
     let r = Repo::new();
@@ -253,7 +306,10 @@ fn binary_and_oversized_blobs_are_counted_as_skipped() {
     r.commit("blobs");
     let s = Scanner::new(
         &SecretsConfig::builtin().unwrap(),
-        Limits { max_bytes: 1024 },
+        Limits {
+            max_bytes: 1024,
+            ..Limits::default()
+        },
     )
     .unwrap();
     let scan = scan_history(r.path(), &s, None).unwrap();

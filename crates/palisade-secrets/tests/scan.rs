@@ -65,6 +65,65 @@ fn baseline_round_trip_hides_known_and_reports_new() {
     assert!(err.to_string().starts_with("b.json:2:"), "{err}");
 }
 
+/// A gitleaks JSON report (`--report-format json`) as a baseline: entries
+/// with a secret match by rule and secret wherever they are; redacted
+/// entries match by gitleaks fingerprint (location).
+#[test]
+fn gitleaks_json_report_is_a_baseline() {
+    let s = builtin();
+    let known = token();
+    let other = expand("gh«»p_«a36»", 45);
+    let redacted = expand("gh«»p_«a36»", 46);
+    let report = serde_json::json!([
+        {
+            "RuleID": "github-pat", "Description": "GitHub Personal Access Token",
+            "StartLine": 3, "EndLine": 3, "StartColumn": 5, "EndColumn": 44,
+            "Match": format!("X={known}"), "Secret": known, "File": "old/a.env",
+            "SymlinkFile": "", "Commit": "4b825dc642cb6eb9a060e54bf8d69288fbee4904",
+            "Entropy": 4.9, "Author": "a", "Email": "a@example.com",
+            "Date": "2026-01-01T00:00:00Z", "Message": "m", "Tags": [],
+            "Fingerprint": "4b825dc642cb6eb9a060e54bf8d69288fbee4904:old/a.env:github-pat:3"
+        },
+        {
+            "RuleID": "github-pat", "StartLine": 2, "Secret": "REDACTED",
+            "Match": "Y=REDACTED", "File": "c.env", "Commit": "",
+            "Fingerprint": "c.env:github-pat:2"
+        },
+        {
+            "RuleID": "gitlab-pat", "StartLine": 1, "Secret": other,
+            "File": "d.env", "Fingerprint": "d.env:gitlab-pat:1"
+        }
+    ]);
+    let text = serde_json::to_string_pretty(&report).unwrap();
+    let baseline = Baseline::parse("gitleaks-report.json", &text).unwrap();
+    assert_eq!(baseline.len(), 3);
+    // The same secret, found by the same rule, in another file and line.
+    let moved = s.scan("b.env", format!("\nTOKEN={known}\n").as_bytes(), None);
+    assert_eq!(moved.findings.len(), 1);
+    assert!(baseline.contains(&moved.findings[0]));
+    // Another secret on the accepted line is reported.
+    let new = s.scan("old/a.env", format!("\n\nX={other}\n").as_bytes(), None);
+    assert!(!baseline.contains(&new.findings[0]));
+    // The rule id must agree: the third entry is another rule's.
+    let d = s.scan("d.env", format!("X={other}\n").as_bytes(), None);
+    assert!(!baseline.contains(&d.findings[0]));
+    // A redacted entry matches by location only.
+    let at = s.scan("c.env", format!("\nY={redacted}\n").as_bytes(), None);
+    assert!(baseline.contains(&at.findings[0]));
+    let elsewhere = s.scan("c.env", format!("Y={redacted}\n").as_bytes(), None);
+    assert!(!baseline.contains(&elsewhere.findings[0]));
+    // Nothing of the secret is kept.
+    assert!(!format!("{baseline:?}").contains(&known));
+    // Errors name the file and line.
+    let err = Baseline::parse("gl.json", "[\n {\"RuleID\": 3}\n]").unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("gl.json:2: not a gitleaks JSON report"),
+        "{err}"
+    );
+    assert!(Baseline::parse("empty.json", "[]").unwrap().is_empty());
+}
+
 #[test]
 fn gitleaks_allow_and_gitleaksignore() {
     let s = builtin();
@@ -120,7 +179,10 @@ fn a_specific_rule_silences_the_generic_one_on_the_same_secret() {
 fn binary_and_huge_inputs_are_skipped_not_scanned() {
     let s = Scanner::new(
         &SecretsConfig::builtin().unwrap(),
-        Limits { max_bytes: 1024 },
+        Limits {
+            max_bytes: 1024,
+            ..Limits::default()
+        },
     )
     .unwrap();
     let t = token();
@@ -204,4 +266,110 @@ fn gitleaks_allow_on_the_next_line_does_not_cover_this_one() {
     let out = s.scan("a.env", text.as_bytes(), None);
     let lines: Vec<_> = out.findings.iter().map(|f| f.line).collect();
     assert_eq!(lines, [1]);
+}
+
+/// Standard base64, for building fixtures.
+fn b64(data: &[u8]) -> String {
+    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in data.chunks(3) {
+        let n =
+            chunk.iter().fold(0u32, |acc, &b| (acc << 8) | u32::from(b)) << (8 * (3 - chunk.len()));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(A[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+fn decoding(depth: u32) -> Scanner {
+    Scanner::new(
+        &SecretsConfig::builtin().unwrap(),
+        Limits {
+            decode_depth: depth,
+            ..Limits::default()
+        },
+    )
+    .unwrap()
+}
+
+#[test]
+fn base64_layers_are_decoded_to_the_depth_asked() {
+    let t = token();
+    assert_eq!(b64(b"ab"), "YWI=");
+    let once = b64(format!("GITHUB_TOKEN={t}").as_bytes());
+    let secret =
+        format!("apiVersion: v1\nkind: Secret\nmetadata:\n  name: ci\ndata:\n  env: {once}\n");
+    let ids = |s: &Scanner, text: &str| -> Vec<(&'static str, u32, u32, bool)> {
+        s.scan("secret.yaml", text.as_bytes(), None)
+            .findings
+            .iter()
+            .map(|f| (f.rule.id, f.line, f.column, f.decoded))
+            .collect()
+    };
+    // Without decoding, only the Secret manifest's data rule.
+    assert_eq!(ids(&builtin(), &secret), [("LK149", 6, 8, false)]);
+    // Decoded: the token inside, at the encoded value's line and column,
+    // with the plain token's fingerprint.
+    let out = decoding(1).scan("secret.yaml", secret.as_bytes(), None);
+    let inner = out.findings.iter().find(|f| f.decoded).unwrap();
+    assert_eq!(
+        (inner.rule.id, inner.line, inner.column, inner.end_line),
+        ("LK042", 6, 8, 6)
+    );
+    assert_eq!(inner.secret.expose(), t);
+    let plain = builtin().scan("a.env", format!("X={t}\n").as_bytes(), None);
+    assert_eq!(inner.fingerprint, plain.findings[0].fingerprint);
+    assert!(
+        inner.message(false).contains("base64"),
+        "{}",
+        inner.message(false)
+    );
+
+    // Twice encoded: found at depth 2, not 1.
+    let twice = format!("blob: {}\n", b64(once.as_bytes()));
+    assert!(ids(&decoding(1), &twice).is_empty());
+    assert_eq!(ids(&decoding(2), &twice), [("LK042", 1, 7, true)]);
+    // The decoded-bytes budget bounds the work.
+    let tight = Scanner::new(
+        &SecretsConfig::builtin().unwrap(),
+        Limits {
+            decode_depth: 2,
+            max_decoded_bytes: 16,
+            ..Limits::default()
+        },
+    )
+    .unwrap();
+    assert!(ids(&tight, &twice).is_empty());
+    // gitleaks:allow on the encoded line covers what it holds.
+    let allowed = format!("blob: {} # gitleaks:allow\n", b64(once.as_bytes()));
+    assert!(ids(&decoding(2), &allowed).is_empty());
+}
+
+#[test]
+fn hostile_base64_does_not_panic_or_explode() {
+    let s = decoding(5);
+    // Twenty layers of encoding: only five are opened.
+    let mut nested = format!("X={}", token()).into_bytes();
+    for _ in 0..20 {
+        nested = b64(&nested).into_bytes();
+    }
+    assert!(s.scan("n.txt", &nested, None).findings.is_empty());
+    // Binary once decoded, odd lengths, padding in the middle, both
+    // alphabets, long runs of one character.
+    let mut odd = String::new();
+    for n in 16..80 {
+        odd.push_str(&"A".repeat(n));
+        odd.push(' ');
+        odd.push_str(&b64(&(0..n as u8).collect::<Vec<u8>>()));
+        odd.push_str("==ab+/-_==");
+        odd.push('\n');
+    }
+    odd.push_str(&"Zm9v".repeat(100_000));
+    let out = s.scan("odd.txt", odd.as_bytes(), None);
+    assert!(out.findings.iter().all(|f| f.line >= 1));
 }

@@ -2,8 +2,8 @@
 #![allow(dead_code, missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 use palisade_core::{
-    Finding, InputError, Location, Report, Resource, RuleInfo, RuleMeta, ScanStats, Severity,
-    Suppression, SuppressionKind, declare_rule,
+    CommitInfo, Finding, InputError, Location, Report, Resource, RuleInfo, RuleMeta, ScanStats,
+    Severity, Suppression, SuppressionKind, declare_rule,
 };
 use palisade_report::{Format, RenderOptions, render};
 
@@ -305,6 +305,59 @@ pub fn hostile() -> Report {
         }],
         rules: rules(),
         stats: ScanStats::default(),
+    }
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Finds GitHub personal access tokens.
+    pub static GITHUB_PAT = {
+        id: "LK042",
+        name: "github-pat",
+        title: "GitHub personal access token",
+        severity: High,
+        groups: ["secret"],
+        remediation: "Revoke the token and keep it in a secret store.",
+        references: [Cwe(798)],
+    };
+}
+
+/// Secret findings: one in a file (a fingerprint), one from git history
+/// (a fingerprint and the commit that introduced it, with [`HOSTILE`]
+/// text in the author and summary).
+pub fn secrets() -> Report {
+    let in_file = Finding::new(
+        &GITHUB_PAT,
+        "GitHub personal access token: `ghp_…[40 chars]`",
+        loc("app/.env", 2, 14),
+    )
+    .with_fingerprint("0123456789abcdef0123456789abcdef");
+    let in_history = Finding::new(
+        &GITHUB_PAT,
+        "GitHub personal access token: `ghp_…[40 chars]`",
+        loc("old/config.env", 7, 1),
+    )
+    .with_fingerprint("fedcba9876543210fedcba9876543210")
+    .with_commit(CommitInfo {
+        id: "4b825dc642cb6eb9a060e54bf8d69288fbee4904".to_string(),
+        author: format!("Bob {HOSTILE}"),
+        email: "bob@example.com".to_string(),
+        date: "2026-11-22T09:16:05Z".to_string(),
+        summary: format!("add config {HOSTILE}"),
+    });
+    let mut r = rules();
+    r.push(RuleInfo::new(&GITHUB_PAT, GITHUB_PAT.severity));
+    Report {
+        findings: vec![in_history, in_file],
+        errors: vec![],
+        rules: r,
+        stats: ScanStats {
+            files: 2,
+            bytes: 100,
+            documents: 0,
+            objects: 0,
+            skipped: 0,
+        },
     }
 }
 

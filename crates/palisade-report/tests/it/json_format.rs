@@ -1,7 +1,7 @@
 //! The JSON format parses back and has exactly the documented fields.
 #![allow(missing_docs, clippy::unwrap_used, clippy::indexing_slicing)]
 
-use crate::common::{HOSTILE, clean, hostile, options, rendered, sample};
+use crate::common::{HOSTILE, clean, hostile, options, rendered, sample, secrets};
 use palisade_report::Format;
 use serde_json::Value;
 
@@ -51,10 +51,10 @@ fn top_level_and_summary() {
     assert_eq!(s["objects"], 5);
 }
 
-#[test]
-fn findings_have_the_documented_fields() {
-    let report = sample();
-    let doc = json(&report);
+/// Every finding of `report` has exactly the documented keys, with the
+/// documented types.
+fn documented_fields(report: &palisade_core::Report) {
+    let doc = json(report);
     let findings = doc["findings"].as_array().unwrap();
     assert_eq!(findings.len(), report.findings.len());
     for f in findings {
@@ -70,7 +70,9 @@ fn findings_have_the_documented_fields() {
                     "location",
                     "remediation",
                     "references",
-                    "suppressed"
+                    "suppressed",
+                    "fingerprint",
+                    "commit"
                 ]
                 .contains(&k),
                 "undocumented key {k}"
@@ -110,7 +112,56 @@ fn findings_have_the_documented_fields() {
             assert!(["annotation", "comment"].contains(&s["kind"].as_str().unwrap()));
             assert!(s["reason"].is_string());
         }
+        if let Some(fp) = f.get("fingerprint") {
+            let fp = fp.as_str().unwrap();
+            assert!(fp.len() == 32 && fp.bytes().all(|b| b.is_ascii_hexdigit()));
+        }
+        if let Some(c) = f.get("commit") {
+            let mut k = keys(c);
+            k.sort_unstable();
+            assert_eq!(k, ["author", "date", "email", "id", "summary"]);
+            assert!(k.iter().all(|k| c[*k].is_string()));
+        }
     }
+}
+
+#[test]
+fn secret_findings_carry_fingerprint_and_commit() {
+    let doc = json(&secrets());
+    let findings = doc["findings"].as_array().unwrap();
+    let file = findings
+        .iter()
+        .find(|f| f["location"]["path"] == "app/.env")
+        .unwrap();
+    assert_eq!(file["fingerprint"], "0123456789abcdef0123456789abcdef");
+    assert!(file.get("commit").is_none());
+    let old = findings
+        .iter()
+        .find(|f| f["location"]["path"] == "old/config.env")
+        .unwrap();
+    assert_eq!(old["fingerprint"], "fedcba9876543210fedcba9876543210");
+    assert_eq!(
+        old["commit"]["id"],
+        "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+    );
+    assert_eq!(old["commit"]["author"], format!("Bob {HOSTILE}"));
+    assert_eq!(old["commit"]["date"], "2026-11-22T09:16:05Z");
+}
+
+#[test]
+fn findings_have_the_documented_fields() {
+    for report in [sample(), secrets()] {
+        documented_fields(&report);
+    }
+    let report = sample();
+    let doc = json(&report);
+    let findings = doc["findings"].as_array().unwrap();
+    // Findings that are not secrets carry neither fingerprint nor commit.
+    assert!(
+        findings
+            .iter()
+            .all(|f| f.get("fingerprint").is_none() && f.get("commit").is_none())
+    );
 
     // Sorted by path, then line.
     let order: Vec<(String, u64)> = findings

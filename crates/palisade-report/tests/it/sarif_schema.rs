@@ -7,7 +7,7 @@
     clippy::indexing_slicing
 )]
 
-use crate::common::{clean, hostile, options, rendered, sample};
+use crate::common::{HOSTILE, clean, hostile, options, rendered, sample, secrets};
 use palisade_report::Format;
 use serde_json::{Value, json};
 
@@ -54,7 +54,7 @@ fn assert_valid(validator: &jsonschema::Validator, doc: &Value) {
 #[test]
 fn rendered_sarif_is_valid() {
     let validator = validator();
-    for report in [sample(), clean(), hostile()] {
+    for report in [sample(), clean(), hostile(), secrets()] {
         assert_valid(&validator, &sarif(&report));
     }
 }
@@ -239,4 +239,50 @@ fn sarif_content() {
         true
     );
     assert_eq!(clean["runs"][0]["results"], json!([]));
+}
+
+/// Secret findings: the content fingerprint in `partialFingerprints`, the
+/// commit of a history finding in `properties.commit`; nothing of either
+/// on findings that have none.
+#[test]
+fn secret_fingerprints_and_commits() {
+    let doc = sarif(&secrets());
+    let results = doc["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2);
+    let file = results
+        .iter()
+        .find(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "app/.env")
+        .unwrap();
+    assert_eq!(
+        file["partialFingerprints"][palisade_report::SECRET_FINGERPRINT_KEY],
+        "0123456789abcdef0123456789abcdef"
+    );
+    assert!(file["properties"].get("commit").is_none());
+    let old = results
+        .iter()
+        .find(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "old/config.env"
+        })
+        .unwrap();
+    assert_eq!(
+        old["partialFingerprints"]["palisadeSecretFingerprint/v1"],
+        "fedcba9876543210fedcba9876543210"
+    );
+    let commit = &old["properties"]["commit"];
+    assert_eq!(commit["id"], "4b825dc642cb6eb9a060e54bf8d69288fbee4904");
+    assert_eq!(commit["author"], format!("Bob {HOSTILE}"));
+    assert_eq!(commit["email"], "bob@example.com");
+    assert_eq!(commit["date"], "2026-11-22T09:16:05Z");
+    assert_eq!(commit["summary"], format!("add config {HOSTILE}"));
+    for r in doc_results_without_secrets() {
+        assert!(r.get("partialFingerprints").is_none(), "{r}");
+        assert!(r["properties"].get("commit").is_none(), "{r}");
+    }
+}
+
+fn doc_results_without_secrets() -> Vec<Value> {
+    sarif(&sample())["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .clone()
 }
