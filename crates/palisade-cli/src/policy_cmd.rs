@@ -29,6 +29,11 @@ pub struct PolicyFlags {
         help_heading = "Policies"
     )]
     pub policy_timeout_ms: u64,
+    /// Objects (files or directories) that fill `data.inventory` for
+    /// referential policies in `admit` and `serve`, which see no scanned
+    /// set (repeatable). `scan` fills it from the objects it scans.
+    #[arg(long, value_name = "PATH", help_heading = "Policies")]
+    pub policy_inventory: Vec<PathBuf>,
 }
 
 impl PolicyFlags {
@@ -40,12 +45,32 @@ impl PolicyFlags {
         if paths.is_empty() {
             return None;
         }
-        Some(Policies::load(
+        let mut policies = Policies::load(
             &paths,
             palisade_policy::Limits {
                 budget: Duration::from_millis(self.policy_timeout_ms.max(1)),
             },
-        ))
+        );
+        if !self.policy_inventory.is_empty() {
+            let with = palisade_policy::inventory::from_files(&self.policy_inventory)
+                .map_err(|i| palisade_engine::issue_to_error(&i))
+                .and_then(|inv| {
+                    policies
+                        .set
+                        .with_inventory(&inv)
+                        .map_err(|message| palisade_core::InputError {
+                            path: "--policy-inventory".into(),
+                            line: None,
+                            column: None,
+                            message,
+                        })
+                });
+            match with {
+                Ok(set) => policies.set = std::sync::Arc::new(set),
+                Err(e) => policies.issues.push(e),
+            }
+        }
+        Some(policies)
     }
 }
 

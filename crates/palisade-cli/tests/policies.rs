@@ -251,3 +251,41 @@ fn broken_policies_are_input_errors_naming_file_and_line() {
     assert_eq!(code(&o), 2);
     assert!(out(&o).contains("broken-template.yaml:"), "{}", out(&o));
 }
+
+#[test]
+fn admit_fills_the_inventory_from_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = repo().join("crates/palisade-policy/tests/data/unique-host-template.yaml");
+    let samples = repo().join("crates/palisade-policy/tests/suites/samples");
+    let args = |inventory: bool| {
+        let mut a = vec![
+            "admit".to_string(),
+            "-f".into(),
+            samples.join("ingress-a.yaml").display().to_string(),
+            "--policy".into(),
+            data.display().to_string(),
+        ];
+        if inventory {
+            a.push("--policy-inventory".into());
+            a.push(samples.join("ingresses.yaml").display().to_string());
+        }
+        a
+    };
+    let run = |inventory: bool| {
+        let a = args(inventory);
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        palisade(&a, dir.path())
+    };
+    // Without an inventory the Ingress conflicts with nothing.
+    assert_eq!(code(&run(false)), 0, "{}", out(&run(false)));
+    let o = run(true);
+    assert_eq!(code(&o), 1, "{}", out(&o));
+    let message = json(&o)["response"]["status"]["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        message.contains("conflicts with ingress blog/b"),
+        "{message}"
+    );
+}

@@ -114,3 +114,19 @@ impl Inventory {
         }}))
     }
 }
+
+/// An inventory of the objects in `paths` (files or directories of YAML or
+/// JSON), for the webhook and `palisade admit`, which see no scanned set.
+pub fn from_files(paths: &[std::path::PathBuf]) -> Result<Inventory, crate::Issue> {
+    let (files, issues) = crate::load::files_under(paths, false);
+    if let Some(i) = issues.into_iter().next() {
+        return Err(i);
+    }
+    let mut inventory = Inventory::default();
+    for f in files {
+        for o in crate::load::objects_in(&f)? {
+            inventory.add(&o);
+        }
+    }
+    Ok(inventory)
+}

@@ -210,3 +210,27 @@ pub(crate) fn documents(
         }
     }
 }
+
+/// The documents of a YAML or JSON file, as JSON (empty documents left out).
+pub fn objects_in(path: &Path) -> Result<Vec<serde_json::Value>, Issue> {
+    let text = read_text(path)?;
+    let limits = Limits {
+        max_bytes: MAX_FILE_BYTES as usize,
+        ..Limits::default()
+    };
+    let stream = parse_stream(&text, &limits);
+    if let Some(e) = stream.errors.first() {
+        return Err(Issue {
+            path: path.display().to_string(),
+            line: e.pos.line,
+            column: Some(e.pos.col),
+            message: e.kind.to_string(),
+        });
+    }
+    Ok(stream
+        .documents
+        .iter()
+        .filter(|d| !d.root.is_null())
+        .map(|d| d.root.to_json())
+        .collect())
+}

@@ -242,23 +242,7 @@ fn run_test(suite: &str, base: &Path, test: &Node, results: &mut Vec<CaseResult>
 
 /// The JSON documents of a file.
 fn read_objects(path: &Path) -> Result<Vec<serde_json::Value>, String> {
-    let text = load::read_text(path).map_err(|e| e.to_string())?;
-    let stream = parse_stream(&text, &Limits::default());
-    if let Some(e) = stream.errors.first() {
-        return Err(format!(
-            "{}:{}:{}: {}",
-            path.display(),
-            e.pos.line,
-            e.pos.col,
-            e.kind
-        ));
-    }
-    Ok(stream
-        .documents
-        .iter()
-        .filter(|d| !d.root.is_null())
-        .map(|d| d.root.to_json())
-        .collect())
+    load::objects_in(path).map_err(|e| e.to_string())
 }
 
 fn run_case(base: &Path, set: &PolicySet, case: &Node) -> Result<(), String> {

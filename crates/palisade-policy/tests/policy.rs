@@ -233,7 +233,7 @@ fn unsupported_and_orphan_documents_are_reported_by_name() {
         "apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: TestCelOnly\nmetadata:\n  name: c\n",
     )
     .unwrap();
-    let (set, issues) = PolicySet::load(&[dir.clone()]);
+    let (set, issues) = PolicySet::load(std::slice::from_ref(&dir));
     assert!(set.is_empty());
     let text: Vec<String> = issues.iter().map(ToString::to_string).collect();
     assert_eq!(text.len(), 2, "{text:?}");
