@@ -39,6 +39,7 @@ pub mod template;
 use palisade_core::admission::{Action, DefaultAction, LevelVersion, PssModes};
 use palisade_core::{Config, Finding, PssLevel, RuleMeta, Severity};
 use palisade_policy::PolicySet;
+use palisade_policy::matching::labels_of;
 use review::{Operation, Request, Response};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
@@ -602,18 +603,6 @@ impl Admission {
 
 fn is_pss(rule: &RuleMeta) -> bool {
     rule.groups.contains(&"pss")
-}
-
-fn labels_of(object: &Value) -> BTreeMap<String, String> {
-    object
-        .pointer("/metadata/labels")
-        .and_then(Value::as_object)
-        .map(|m| {
-            m.iter()
-                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 fn exempt(uid: &str, what: &str) -> Outcome {

@@ -168,34 +168,31 @@ fn scan_and_admit_judge_with_the_same_policies() {
     );
     assert_eq!(rule_ids(&r2), expected);
 
-    // `palisade admit` denies for the same rules.
-    let admit = palisade(
-        &[
-            "admit",
-            "-f",
-            file.to_str().unwrap(),
-            "--policy",
-            policies,
-            "-c",
-            dir.path().join("empty.yaml").to_str().unwrap(),
-        ],
+    // `palisade admit` denies for the same rules (with a config file that
+    // selects them; a missing config file is an error).
+    let admit = |config: &str| {
+        palisade(
+            &[
+                "admit",
+                "-f",
+                file.to_str().unwrap(),
+                "--policy",
+                policies,
+                "-c",
+                config,
+            ],
+            dir.path(),
+        )
+    };
+    let config = dir.path().join("gatekeeper.yaml");
+    let config = config.to_str().unwrap();
+    assert_eq!(code(&admit(config)), 2);
+    write(
         dir.path(),
+        "gatekeeper.yaml",
+        "rules:\n  select: [gatekeeper]\n",
     );
-    // A missing config file is an error; give an empty one.
-    assert_eq!(code(&admit), 2);
-    write(dir.path(), "empty.yaml", "rules:\n  select: [gatekeeper]\n");
-    let admit = palisade(
-        &[
-            "admit",
-            "-f",
-            file.to_str().unwrap(),
-            "--policy",
-            policies,
-            "-c",
-            dir.path().join("empty.yaml").to_str().unwrap(),
-        ],
-        dir.path(),
-    );
+    let admit = admit(config);
     assert_eq!(code(&admit), 1, "{}", out(&admit));
     let answer = json(&admit);
     let message = answer["response"]["status"]["message"].as_str().unwrap();
