@@ -13,6 +13,7 @@
 //!
 //! `--write DIR N` only writes the N templates and constraints to DIR (the
 //! webhook benchmark, `bench/policy/run.sh`, loads them with `--policy`).
+//! `--threads T N` measures throughput with T threads sharing one set.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use palisade_policy::{EnforcementPoint, PolicySet, Review};
@@ -156,6 +157,37 @@ fn main() {
         for (name, text) in generate(n) {
             std::fs::write(dir.join(name), text).unwrap();
         }
+        return;
+    }
+    if args.first().map(String::as_str) == Some("--threads") {
+        // Throughput with the set shared by several threads (as the
+        // webhook's workers share it).
+        let threads: usize = args[1].parse().unwrap();
+        let n: usize = args[2].parse().unwrap();
+        let (set, _) = PolicySet::from_sources(&generate(n));
+        let set = std::sync::Arc::new(set);
+        let started = Instant::now();
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                let set = set.clone();
+                std::thread::spawn(move || {
+                    let reviews = reviews();
+                    let mut done = 0usize;
+                    while started.elapsed() < Duration::from_secs(3) {
+                        for (_, r) in &reviews {
+                            set.evaluate(r, EnforcementPoint::Webhook);
+                            done += 1;
+                        }
+                    }
+                    done
+                })
+            })
+            .collect();
+        let done: usize = handles.into_iter().map(|h| h.join().unwrap()).sum();
+        println!(
+            "{n} templates, {threads} threads: {:.0} reviews/s",
+            done as f64 / started.elapsed().as_secs_f64()
+        );
         return;
     }
     let counts: Vec<usize> = if args.is_empty() {
