@@ -10,6 +10,7 @@
 # with the server. Results go to bench/results/admission-*.txt.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source bench/admission/mixed_load.sh
 DURATION=${DURATION:-20}
 RATES=${RATES:-"500 1000 2000 4000"}
 OHA=${OHA:-$(command -v oha || echo /work/tools/bin/oha)}
@@ -36,24 +37,9 @@ report="$out/admission-$(date -u +%Y%m%dT%H%M%SZ).txt"
 {
   echo "# palisade serve load benchmark, $(date -u +%F) on $(nproc) cores ($(uname -m))"
   echo "# fixed rates (oha, ${DURATION}s each, TLS, HTTP/1.1 keep-alive); latencies in ms"
-  printf '%-8s %-15s %8s %8s %8s %8s %8s\n' rate body achieved p50 p99 max errors
+  printf '%-10s %-15s %8s %8s %8s %8s %8s\n' rate body achieved p50 p99 max errors
   for rate in $RATES; do
-    q=$((rate / 4))
-    for body in pod-allowed pod-denied deploy-allowed deploy-denied; do
-      "$OHA" --no-tui --insecure -z "${DURATION}s" -q "$q" -c 16 -m POST -T application/json \
-        -D "$work/$body.json" --output-format json https://localhost:18443/validate \
-        > "$work/$rate-$body.json" &
-    done
-    wait $(jobs -p | grep -v "^$server$") 2>/dev/null || true
-    for body in pod-allowed pod-denied deploy-allowed deploy-denied; do
-      python3 - "$work/$rate-$body.json" "$rate" "$body" <<'PY'
-import json, sys
-r = json.load(open(sys.argv[1]))
-s, p = r["summary"], r["latencyPercentiles"]
-errors = sum(r.get("errorDistribution", {}).values())
-print(f'{sys.argv[2]:<8} {sys.argv[3]:<15} {s["requestsPerSec"]:8.0f} {p["p50"]*1e3:8.3f} {p["p99"]*1e3:8.3f} {s["slowest"]*1e3:8.3f} {errors:8d}')
-PY
-    done
+    mixed_load "$rate" "$rate" 18443
   done
   echo
   echo "# saturation (wrk, 2 threads, 64 connections, ${DURATION}s, the four bodies in turn)"

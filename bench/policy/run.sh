@@ -14,6 +14,7 @@
 # Results go to bench/results/policy-*.txt.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source bench/admission/mixed_load.sh
 # regorus raises anyhow errors while evaluating; with RUST_BACKTRACE=1 each
 # captures a backtrace (1.5x slower at 50 templates). Measure as deployed.
 unset RUST_BACKTRACE RUST_LIB_BACKTRACE
@@ -55,22 +56,7 @@ report="$out/policy-$(date -u +%Y%m%dT%H%M%SZ).txt"
       --namespaces config "${flags[@]}" 2>/dev/null &
     server=$!
     for _ in $(seq 100); do curl -ksf https://127.0.0.1:18444/readyz >/dev/null && break; sleep 0.1; done
-    q=$((RATE / 4))
-    for body in pod-allowed pod-denied deploy-allowed deploy-denied; do
-      "$OHA" --no-tui --insecure -z "${DURATION}s" -q "$q" -c 16 -m POST -T application/json \
-        -D "$work/$body.json" --output-format json https://localhost:18444/validate \
-        > "$work/$n-$body.json" &
-    done
-    wait $(jobs -p | grep -v "^$server$") 2>/dev/null || true
-    for body in pod-allowed pod-denied deploy-allowed deploy-denied; do
-      python3 - "$work/$n-$body.json" "$n" "$body" <<'PY'
-import json, sys
-r = json.load(open(sys.argv[1]))
-s, p = r["summary"], r["latencyPercentiles"]
-errors = sum(r.get("errorDistribution", {}).values())
-print(f'{sys.argv[2]:<10} {sys.argv[3]:<15} {s["requestsPerSec"]:8.0f} {p["p50"]*1e3:8.3f} {p["p99"]*1e3:8.3f} {s["slowest"]*1e3:8.3f} {errors:8d}')
-PY
-    done
+    mixed_load "$n" "$RATE" 18444
     REVIEWS="$work" wrk -t2 -c64 -d"${DURATION}s" --latency -s bench/admission/rotate.lua \
       https://127.0.0.1:18444/validate > "$work/wrk-$n.txt"
     python3 - "$work/wrk-$n.txt" "$n" <<'PY'

@@ -195,9 +195,15 @@ impl PolicySet {
         let mut set = PolicySet::default();
         let mut issues = Vec::new();
         let mut unsupported: HashMap<String, String> = HashMap::new();
-        for (path, text) in sources {
+        // Each file is parsed once; templates are read in a first pass over
+        // the trees so that constraints can name kinds defined later.
+        let parsed: Vec<_> = sources
+            .iter()
+            .map(|(path, text)| (path, text, load::parse(path, text, &mut issues)))
+            .collect();
+        for (path, text, stream) in &parsed {
             let mut found = Vec::new();
-            load::documents(path, text, &mut issues, |doc| {
+            load::each_document(path, text, stream, |doc| {
                 if load::kind_of(doc.root) == load::DocKind::Template {
                     found.push(template::load(&doc));
                 }
@@ -222,7 +228,7 @@ impl PolicySet {
                     }
                     Ok(template::Loaded::Unsupported { name, kind, reason }) => {
                         issues.push(Issue {
-                            path: path.clone(),
+                            path: path.to_string(),
                             line: 0,
                             column: None,
                             message: format!(
@@ -236,10 +242,9 @@ impl PolicySet {
             }
         }
         let mut seen = std::collections::HashSet::new();
-        for (path, text) in sources {
+        for (path, text, stream) in &parsed {
             let mut found = Vec::new();
-            let mut ignored = Vec::new();
-            load::documents(path, text, &mut ignored, |doc| {
+            load::each_document(path, text, stream, |doc| {
                 if load::kind_of(doc.root) != load::DocKind::Constraint {
                     return;
                 }
@@ -257,7 +262,7 @@ impl PolicySet {
                     .unwrap_or("")
                     .to_string();
                 let issue = |message: String| Issue {
-                    path: path.clone(),
+                    path: path.to_string(),
                     line,
                     column: None,
                     message,

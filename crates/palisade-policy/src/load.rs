@@ -165,14 +165,8 @@ pub(crate) fn read_text(path: &Path) -> Result<String, Issue> {
     String::from_utf8(bytes).map_err(|_| issue("not UTF-8 text".into()))
 }
 
-/// Parses a policy file's documents (bounded), calling `each` on every
-/// document (the items of a `List` one by one).
-pub(crate) fn documents(
-    path: &str,
-    text: &str,
-    issues: &mut Vec<Issue>,
-    mut each: impl FnMut(Doc<'_>),
-) {
+/// Parses a policy file (bounded); its syntax errors go to `issues`.
+pub(crate) fn parse(path: &str, text: &str, issues: &mut Vec<Issue>) -> palisade_yaml::Stream {
     let limits = Limits {
         max_bytes: MAX_FILE_BYTES as usize,
         ..Limits::default()
@@ -186,6 +180,17 @@ pub(crate) fn documents(
             message: e.kind.to_string(),
         });
     }
+    stream
+}
+
+/// Calls `each` on every document of a parsed file (the items of a `List`
+/// one by one).
+pub(crate) fn each_document(
+    path: &str,
+    text: &str,
+    stream: &palisade_yaml::Stream,
+    mut each: impl FnMut(Doc<'_>),
+) {
     for doc in &stream.documents {
         let root = &doc.root;
         let is_list = root
@@ -193,15 +198,12 @@ pub(crate) fn documents(
             .and_then(Node::as_str)
             .is_some_and(|k| k.ends_with("List"))
             && root.get("items").and_then(Node::as_seq).is_some();
-        if is_list {
-            for item in root.get("items").map(Node::items).unwrap_or(&[]) {
-                each(Doc {
-                    path,
-                    source: text,
-                    root: item,
-                });
-            }
+        let items = if is_list {
+            root.get("items").map(Node::items).unwrap_or(&[])
         } else {
+            std::slice::from_ref(root)
+        };
+        for root in items {
             each(Doc {
                 path,
                 source: text,
