@@ -41,7 +41,7 @@ fn main() {
     if std::env::var_os("FAST_ONLY").is_some() {
         return;
     }
-    let (slow_t, slow) = best_of(runs, || paths::saphyr(&text, &limits));
+    let (slow_t, slow) = best_of(runs, || paths::general(&text, &limits));
     println!(
         "saphyr: {:8.1} MB/s ({} documents, {} errors)",
         rate(slow_t),

@@ -30,13 +30,12 @@
 )]
 
 mod fast;
+mod general;
 mod resolve;
 mod tree;
 
 pub use tree::{Key, Map, Node, Value};
 
-use saphyr_parser::{Event, Parser, ScalarStyle, Span};
-use std::collections::HashMap;
 
 /// A position in the source text: 1-based line and 1-based column (in characters).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -45,15 +44,6 @@ pub struct Pos {
     pub line: u32,
     /// Column, starting at 1, counted in characters.
     pub col: u32,
-}
-
-impl Pos {
-    fn from_span(span: &Span) -> Pos {
-        Pos {
-            line: u32::try_from(span.start.line()).unwrap_or(u32::MAX),
-            col: u32::try_from(span.start.col().saturating_add(1)).unwrap_or(u32::MAX),
-        }
-    }
 }
 
 /// Bounds on what one stream may cost to parse.
@@ -109,6 +99,13 @@ pub enum ErrorKind {
     /// A mapping key that is itself a mapping or sequence.
     #[error("complex (non-scalar) mapping keys are not supported")]
     ComplexKey,
+    /// A value go-yaml would not decode: a core tag the text does not fit
+    /// (`!!int abc`), invalid `!!binary`, a null mapping key.
+    #[error("invalid value: {0}")]
+    Decode(String),
+    /// A merge key (`<<`) whose value is not a mapping or a sequence of them.
+    #[error("map merge requires a mapping or a sequence of mappings as the value")]
+    BadMerge,
 }
 
 /// An error with the position it was found at.
@@ -161,270 +158,8 @@ pub fn parse_stream(text: &str, limits: &Limits) -> Stream {
     if let Some(fast) = fast::parse(text, limits) {
         return fast;
     }
-    parse_saphyr(text, limits, stream)
-}
-
-/// The general path: saphyr events turned into trees.
-fn parse_saphyr(text: &str, limits: &Limits, mut stream: Stream) -> Stream {
-    let mut builder = Builder::new(limits);
-    let mut parser = Parser::new_from_str(text);
-    while let Some(next) = parser.next_event() {
-        match next {
-            Ok((event, span)) => {
-                if let Err(kind) = builder.event(event, &span, &mut stream) {
-                    stream.errors.push(Error {
-                        pos: Pos::from_span(&span),
-                        kind: kind.clone(),
-                    });
-                    if matches!(kind, ErrorKind::TooManyDocuments(_)) {
-                        break;
-                    }
-                    builder.abandon_document();
-                }
-            }
-            Err(e) => {
-                let m = e.marker();
-                stream.errors.push(Error {
-                    pos: Pos {
-                        line: u32::try_from(m.line()).unwrap_or(u32::MAX),
-                        col: u32::try_from(m.col().saturating_add(1)).unwrap_or(u32::MAX),
-                    },
-                    kind: ErrorKind::Syntax(e.info().to_string()),
-                });
-                break;
-            }
-        }
-    }
+    general::parse(text, limits, &mut stream);
     stream
-}
-
-/// A collection under construction.
-enum Frame {
-    Seq {
-        items: Vec<Node>,
-        pos: Pos,
-        anchor: usize,
-    },
-    Map {
-        entries: Vec<(Key, Node)>,
-        key: Option<Key>,
-        pos: Pos,
-        anchor: usize,
-    },
-}
-
-/// Turns parser events into trees while enforcing the limits.
-struct Builder<'l> {
-    limits: &'l Limits,
-    frames: Vec<Frame>,
-    /// Anchored nodes of the current document with their node counts.
-    anchors: HashMap<usize, (Node, usize)>,
-    /// Node counts of the open collections, to know an anchored subtree's size.
-    counts: Vec<usize>,
-    nodes: usize,
-    documents: usize,
-    doc_start: u32,
-    /// Set after a limit error: events are skipped until the document ends.
-    skipping: bool,
-    root: Option<Node>,
-}
-
-impl<'l> Builder<'l> {
-    fn new(limits: &'l Limits) -> Self {
-        Builder {
-            limits,
-            frames: Vec::new(),
-            anchors: HashMap::new(),
-            counts: Vec::new(),
-            nodes: 0,
-            documents: 0,
-            doc_start: 1,
-            skipping: false,
-            root: None,
-        }
-    }
-
-    fn reset_document(&mut self) {
-        self.frames.clear();
-        self.anchors.clear();
-        self.counts.clear();
-        self.nodes = 0;
-        self.root = None;
-    }
-
-    fn abandon_document(&mut self) {
-        self.reset_document();
-        self.skipping = true;
-    }
-
-    fn event(&mut self, event: Event<'_>, span: &Span, out: &mut Stream) -> Result<(), ErrorKind> {
-        let pos = Pos::from_span(span);
-        match event {
-            Event::DocumentStart(_) => {
-                self.reset_document();
-                self.skipping = false;
-                self.doc_start = pos.line;
-                self.documents = self.documents.saturating_add(1);
-                if self.documents > self.limits.max_documents {
-                    return Err(ErrorKind::TooManyDocuments(self.limits.max_documents));
-                }
-            }
-            Event::DocumentEnd => {
-                let root = if self.skipping {
-                    None
-                } else {
-                    self.root.take()
-                };
-                if let Some(root) = root.filter(|r| !matches!(r.value, Value::Null)) {
-                    out.documents.push(Document {
-                        root,
-                        start_line: self.doc_start,
-                        end_line: pos.line.max(self.doc_start),
-                    });
-                }
-                self.reset_document();
-                self.skipping = false;
-            }
-            _ if self.skipping => {}
-            Event::Scalar(text, style, anchor, tag) => {
-                self.count(1)?;
-                let awaiting_key = matches!(self.frames.last(), Some(Frame::Map { key: None, .. }));
-                let (value, raw_key) = if awaiting_key {
-                    (Value::Null, Some(text.into_owned()))
-                } else {
-                    (resolve::scalar(&text, style, tag.as_deref()), None)
-                };
-                let node = Node { value, pos };
-                if anchor > 0 {
-                    let mut anchored = node.clone();
-                    if let Some(k) = &raw_key {
-                        anchored.value = resolve::scalar(k, style, tag.as_deref());
-                    }
-                    self.anchors.insert(anchor, (anchored, 1));
-                }
-                self.add_count(1);
-                self.push(node, raw_key, style == ScalarStyle::Plain)?;
-            }
-            Event::Alias(id) => {
-                let (node, size) = self.anchors.get(&id).ok_or(ErrorKind::UnknownAnchor)?;
-                let size = *size;
-                let node = node.clone();
-                self.count(size)?;
-                self.add_count(size);
-                let raw_key = scalar_text(&node);
-                self.push(node, raw_key, false)?;
-            }
-            Event::SequenceStart(anchor, _) => {
-                self.open(Frame::Seq {
-                    items: Vec::new(),
-                    pos,
-                    anchor,
-                })?;
-            }
-            Event::MappingStart(anchor, _) => {
-                self.open(Frame::Map {
-                    entries: Vec::new(),
-                    key: None,
-                    pos,
-                    anchor,
-                })?;
-            }
-            Event::SequenceEnd | Event::MappingEnd => {
-                let size = self.counts.pop().unwrap_or(1);
-                let (node, anchor) = match self.frames.pop() {
-                    Some(Frame::Seq { items, pos, anchor }) => (
-                        Node {
-                            value: Value::Seq(items),
-                            pos,
-                        },
-                        anchor,
-                    ),
-                    Some(Frame::Map {
-                        entries,
-                        pos,
-                        anchor,
-                        ..
-                    }) => (
-                        Node {
-                            value: Value::Map(Map::with_merges(entries)),
-                            pos,
-                        },
-                        anchor,
-                    ),
-                    None => return Ok(()),
-                };
-                if anchor > 0 {
-                    self.anchors.insert(anchor, (node.clone(), size));
-                }
-                self.add_count(size);
-                self.push(node, None, false)?;
-            }
-            Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
-        }
-        Ok(())
-    }
-
-    fn count(&mut self, n: usize) -> Result<(), ErrorKind> {
-        self.nodes = self.nodes.saturating_add(n);
-        if self.nodes > self.limits.max_nodes {
-            return Err(ErrorKind::TooManyNodes(self.limits.max_nodes));
-        }
-        Ok(())
-    }
-
-    /// Adds `n` to the size of the innermost open collection.
-    fn add_count(&mut self, n: usize) {
-        if let Some(c) = self.counts.last_mut() {
-            *c = c.saturating_add(n);
-        }
-    }
-
-    fn open(&mut self, frame: Frame) -> Result<(), ErrorKind> {
-        if self.frames.len() >= self.limits.max_depth {
-            return Err(ErrorKind::TooDeep(self.limits.max_depth));
-        }
-        self.count(1)?;
-        self.frames.push(frame);
-        self.counts.push(1);
-        Ok(())
-    }
-
-    /// Places a finished node into its parent, or makes it the document root.
-    /// `raw_key` is the scalar's text, used when the node is a mapping key:
-    /// keys are kept as written (`on:` stays the key "on").
-    fn push(&mut self, node: Node, raw_key: Option<String>, plain: bool) -> Result<(), ErrorKind> {
-        match self.frames.last_mut() {
-            None => self.root = Some(node),
-            Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map { entries, key, .. }) => match key.take() {
-                Some(k) => entries.push((k, node)),
-                None => {
-                    let text = match raw_key {
-                        Some(t) => t,
-                        None => return Err(ErrorKind::ComplexKey),
-                    };
-                    *key = Some(Key {
-                        text,
-                        pos: node.pos,
-                        merge: plain,
-                    });
-                }
-            },
-        }
-        Ok(())
-    }
-}
-
-/// The text of a scalar node, for use as a mapping key (an aliased key).
-fn scalar_text(node: &Node) -> Option<String> {
-    match &node.value {
-        Value::Str(s) => Some(s.clone()),
-        Value::Null => Some(String::new()),
-        Value::Bool(b) => Some(b.to_string()),
-        Value::Int(i) => Some(i.to_string()),
-        Value::Float(f) => Some(f.to_string()),
-        Value::Seq(_) | Value::Map(_) => None,
-    }
 }
 
 /// The two parsing paths, separately, for the differential test and the
@@ -438,9 +173,11 @@ pub mod paths {
         super::fast::parse(text, limits)
     }
 
-    /// The saphyr path alone (no size check).
-    pub fn saphyr(text: &str, limits: &Limits) -> Stream {
-        super::parse_saphyr(text, limits, Stream::default())
+    /// The general (libyaml) path alone (no size check).
+    pub fn general(text: &str, limits: &Limits) -> Stream {
+        let mut stream = Stream::default();
+        super::general::parse(text, limits, &mut stream);
+        stream
     }
 }
 

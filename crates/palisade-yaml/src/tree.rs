@@ -1,6 +1,6 @@
 //! The document tree: nodes with positions, and lookups that never panic.
 
-use crate::Pos;
+use crate::{ErrorKind, Pos};
 
 /// A value with the position where it starts.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,12 +33,34 @@ pub enum Value {
 /// A mapping key: the key's text and where it is.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Key {
-    /// The key's text (scalars are keyed by their text, as JSON would key them).
+    /// The key's text as written (`on:` is the key "on"): what lookups use.
     pub text: String,
     /// Where the key is.
     pub pos: Pos,
     /// Whether the key was written plain (only a plain `<<` is a merge key).
     pub(crate) merge: bool,
+    /// The JSON object key sigs.k8s.io/yaml makes of it, when that differs
+    /// from the text (`on` → `"true"`, `0x10` → `"16"`).
+    pub(crate) json: Option<String>,
+}
+
+impl Key {
+    /// A key from its text and the value that text resolves to.
+    pub(crate) fn new(text: String, pos: Pos, plain: bool, value: &Value) -> Result<Key, ErrorKind> {
+        let json = crate::resolve::json_key(&text, value)?;
+        Ok(Key {
+            merge: plain && text == "<<",
+            text,
+            pos,
+            json,
+        })
+    }
+
+    /// The key as Kubernetes sees it once the YAML is JSON: the text, or
+    /// its YAML 1.1 resolution for keys such as `yes`, `on` or `0x10`.
+    pub fn json_text(&self) -> &str {
+        self.json.as_deref().unwrap_or(&self.text)
+    }
 }
 
 /// A mapping, in source order. When a key appears twice the last one wins,
@@ -49,50 +71,50 @@ pub struct Map {
 }
 
 impl Map {
-    /// Builds a map, applying YAML merge keys (`<<: *base`): merged entries
-    /// are added unless the map defines the key itself.
+    /// Builds a map, applying YAML merge keys (`<<: *base`) as go-yaml v2
+    /// (and so sigs.k8s.io/yaml) applies them: in order, each merged
+    /// mapping setting its keys over what came before, the mappings of a
+    /// merged sequence taken from last to first so that the first wins, and
+    /// keys written after the merge setting theirs over it. A merge of
+    /// anything but a mapping or a sequence of mappings is an error.
     ///
     /// A collection written below its key (`securityContext:` then its
     /// fields on the next lines) is located at its key: that is the line a
     /// finding about the field must point at, and where a suppression
     /// comment for it is written.
-    pub(crate) fn with_merges(mut entries: Vec<(Key, Node)>) -> Map {
+    pub(crate) fn with_merges(mut entries: Vec<(Key, Node)>) -> Result<Map, ErrorKind> {
         for (k, v) in &mut entries {
             if matches!(v.value, Value::Seq(_) | Value::Map(_)) && v.pos.line > k.pos.line {
                 v.pos = k.pos;
             }
         }
-        if !entries.iter().any(|(k, _)| k.merge && k.text == "<<") {
-            return Map { entries };
+        if !entries.iter().any(|(k, _)| k.merge) {
+            return Ok(Map { entries });
         }
-        let (merges, mut own): (Vec<_>, Vec<_>) = entries
-            .drain(..)
-            .partition(|(k, _)| k.merge && k.text == "<<");
-        let mut extra = Vec::new();
-        for (_, source) in merges {
-            let maps: Vec<Map> = match source.value {
-                Value::Map(m) => vec![m],
-                Value::Seq(items) => items
-                    .into_iter()
-                    .filter_map(|n| match n.value {
-                        Value::Map(m) => Some(m),
-                        _ => None,
-                    })
-                    .collect(),
-                _ => Vec::new(),
-            };
-            for m in maps {
-                for (k, v) in m.entries {
-                    let defined = own.iter().any(|(o, _)| o.text == k.text)
-                        || extra.iter().any(|(o, _): &(Key, Node)| o.text == k.text);
-                    if !defined {
-                        extra.push((k, v));
+        let mut out = Vec::with_capacity(entries.len());
+        for (k, v) in entries {
+            if !k.merge {
+                out.push((k, v));
+                continue;
+            }
+            match v.value {
+                Value::Map(m) => out.extend(m.entries),
+                Value::Seq(items) => {
+                    let mut maps = Vec::with_capacity(items.len());
+                    for item in items {
+                        match item.value {
+                            Value::Map(m) => maps.push(m),
+                            _ => return Err(ErrorKind::BadMerge),
+                        }
+                    }
+                    for m in maps.into_iter().rev() {
+                        out.extend(m.entries);
                     }
                 }
+                _ => return Err(ErrorKind::BadMerge),
             }
         }
-        own.extend(extra);
-        Map { entries: own }
+        Ok(Map { entries: out })
     }
 
     /// The value for `key` (the last one if the key is repeated).
@@ -126,8 +148,9 @@ impl Map {
 }
 
 impl Node {
-    /// The tree as JSON (positions dropped; a float JSON cannot hold
-    /// becomes null).
+    /// The tree as JSON, as sigs.k8s.io/yaml converts it: keys as JSON
+    /// keys (`json_text`), the last of a repeated key winning; positions
+    /// dropped; a float JSON cannot hold (NaN, infinities) becomes null.
     pub fn to_json(&self) -> serde_json::Value {
         use serde_json::Value as J;
         match &self.value {
@@ -139,7 +162,7 @@ impl Node {
             Value::Seq(items) => J::Array(items.iter().map(Node::to_json).collect()),
             Value::Map(map) => J::Object(
                 map.iter()
-                    .map(|(k, v)| (k.text.clone(), v.to_json()))
+                    .map(|(k, v)| (k.json_text().to_string(), v.to_json()))
                     .collect(),
             ),
         }

@@ -1,7 +1,7 @@
 //! Block collections: mappings and sequences laid out by indentation.
 
 use super::cursor::{Cursor, Next, blank_or_end};
-use crate::{Key, Map, Node, Value};
+use crate::{Key, Map, Node, Value, resolve};
 
 /// Keys longer than this are left to saphyr (YAML caps implicit keys at 1024
 /// characters; bytes are a safe over-estimate).
@@ -76,14 +76,12 @@ impl Cursor<'_> {
         let colon = self.pos_at(self.pos);
         self.pos += 1;
         self.count(1)?;
-        Some((
-            Key {
-                text,
-                pos,
-                merge: plain,
-            },
-            colon,
-        ))
+        let value = if plain {
+            resolve::plain(&text)
+        } else {
+            Value::Str(String::new())
+        };
+        Some((Key::new(text, pos, plain, &value).ok()?, colon))
     }
 
     /// A block mapping whose keys are at column `col`.
@@ -109,9 +107,13 @@ impl Cursor<'_> {
                     }
                     _ => {
                         self.count(1)?;
+                        // libyaml places an empty value just past the colon.
                         Node {
                             value: Value::Null,
-                            pos: colon,
+                            pos: crate::Pos {
+                                line: colon.line,
+                                col: colon.col + 1,
+                            },
                         }
                     }
                 }
@@ -126,7 +128,7 @@ impl Cursor<'_> {
             }
         }
         Some(Node {
-            value: Value::Map(Map::with_merges(self.take_entries(first))),
+            value: Value::Map(Map::with_merges(self.take_entries(first)).ok()?),
             pos: map_pos,
         })
     }
@@ -140,13 +142,18 @@ impl Cursor<'_> {
         let mut seq_pos = None;
         let first = self.items.len();
         loop {
+            let dash = self.pos_at(self.pos);
             self.pos += 1;
             self.skip_spaces();
-            // saphyr marks an entry after the `-`, its spaces and any comment.
+            // libyaml places an empty entry just past its `-`, and starts
+            // a sequence (indentless too) at its first `-`.
             let item = if matches!(self.peek(), b'\n' | 0 | b'#') {
                 self.skip_to_eol();
-                let entry = self.pos_at(self.pos);
-                seq_pos.get_or_insert(if indentless { entry } else { dash_pos });
+                let entry = crate::Pos {
+                    line: dash.line,
+                    col: dash.col + 1,
+                };
+                seq_pos.get_or_insert(dash_pos);
                 if self.peek() == b'\n' {
                     self.newline();
                 }
@@ -164,8 +171,7 @@ impl Cursor<'_> {
                     }
                 }
             } else {
-                let entry = self.pos_at(self.pos);
-                seq_pos.get_or_insert(if indentless { entry } else { dash_pos });
+                seq_pos.get_or_insert(dash_pos);
                 self.block_node(col as i64, depth + 1)?
             };
             self.items.push(item);

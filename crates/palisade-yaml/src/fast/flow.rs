@@ -2,7 +2,7 @@
 //! (a JSON file is one big flow mapping).
 
 use super::cursor::Cursor;
-use crate::{Key, Map, Node, Value};
+use crate::{Key, Map, Node, Value, resolve};
 
 /// Flow indicators, which end a plain scalar in flow context.
 fn flow_indicator(c: u8) -> bool {
@@ -48,11 +48,12 @@ impl Cursor<'_> {
                     return None;
                 }
                 let value = self.flow_value(parent, depth + 1)?;
-                let key = Key {
-                    text,
-                    pos: key_pos,
-                    merge: plain,
+                let resolved = if plain {
+                    resolve::plain(&text)
+                } else {
+                    Value::Str(String::new())
                 };
+                let key = Key::new(text, key_pos, plain, &resolved).ok()?;
                 self.entries.push((key, value));
                 self.flow_space(parent)?;
             }
@@ -66,7 +67,7 @@ impl Cursor<'_> {
         let value = if seq {
             Value::Seq(self.take_items(first_item))
         } else {
-            Value::Map(Map::with_merges(self.take_entries(first_entry)))
+            Value::Map(Map::with_merges(self.take_entries(first_entry)).ok()?)
         };
         Some(Node { value, pos })
     }
@@ -140,14 +141,16 @@ impl Cursor<'_> {
     fn flow_plain_span(&mut self) -> Option<(usize, usize)> {
         let start = self.pos;
         let next = self.at(start + 1);
-        if !super::scalar::plain_start(self.peek(), next) {
+        // In a flow collection go-yaml reads a leading `:` as an indicator.
+        if matches!(self.peek(), b':' | b'?') || !super::scalar::plain_start(self.peek(), next) {
             return None;
         }
         let mut end = start;
         loop {
             match self.peek() {
                 b'\n' | 0 | b',' | b']' | b'}' => break,
-                b'[' | b'{' => return None,
+                // go-yaml reads `?` in a flow collection as a key indicator.
+                b'[' | b'{' | b'?' => return None,
                 b'#' if self.at(self.pos.saturating_sub(1)) == b' ' => break,
                 b':' if matches!(self.at(self.pos + 1), b' ' | b'\n' | 0)
                     || flow_indicator(self.at(self.pos + 1)) =>

@@ -33,14 +33,20 @@ pub(crate) fn parse(text: &str, limits: &Limits) -> Option<Stream> {
     let mut c = Cursor::new(text, limits);
     let mut stream = Stream::default();
     let mut documents = 0usize;
+    let mut after_end = false;
     loop {
-        // Between documents: `...` markers are skipped (as saphyr does).
+        // Between documents: `...` markers are skipped; after one, only
+        // `---` may start a document (libyaml wants an explicit start).
         let (start_line, root) = match c.peek_line() {
             Next::Eof => break,
+            // libyaml: `...` before any document is an error.
+            Next::DocEnd if documents == 0 => return None,
             Next::DocEnd => {
                 c.skip_marker()?;
+                after_end = true;
                 continue;
             }
+            Next::Line(_) if after_end => return None,
             Next::DocStart => {
                 let start = c.line;
                 c.skip_marker()?;
@@ -63,10 +69,14 @@ pub(crate) fn parse(text: &str, limits: &Limits) -> Option<Stream> {
         }
         let end_line = match c.peek_line() {
             Next::Eof => c.eof_line(),
-            Next::DocStart => c.line,
+            Next::DocStart => {
+                after_end = false;
+                c.line
+            }
             Next::DocEnd => {
                 let line = c.line;
                 c.skip_marker()?;
+                after_end = true;
                 line
             }
             // Content left over: a multi-line scalar or bad indentation.

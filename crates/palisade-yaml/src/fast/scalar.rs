@@ -2,7 +2,6 @@
 
 use super::cursor::{Cursor, blank_or_end};
 use crate::{Node, Value, resolve};
-use saphyr_parser::ScalarStyle;
 
 /// Whether a plain scalar may start with `c` followed by `next`. Indicators
 /// are left to saphyr; `-`, `?` and `:` may start one when not followed by
@@ -46,7 +45,7 @@ impl Cursor<'_> {
         self.count(1)?;
         let text = self.text.get(start..end)?;
         Some(Node {
-            value: resolve::scalar(text, ScalarStyle::Plain, None),
+            value: resolve::plain(text),
             pos: self.pos_at(start),
         })
     }
@@ -158,6 +157,10 @@ impl Cursor<'_> {
         }
         let col = self.pos - self.line_start;
         if self.peek() == 0 {
+            // A last line without its line break: see below.
+            if self.pos > self.line_start {
+                return None;
+            }
             let text = if !keep {
                 String::new()
             } else if breaks == 0 && self.line > header_line && col > 0 {
@@ -175,7 +178,8 @@ impl Cursor<'_> {
         if col < indent && col > parent_col {
             return None;
         }
-        let pos = self.pos_at(self.pos);
+        // libyaml places a block scalar at its `|` or `>`.
+        let pos = header;
         let mut out = String::new();
         let mut leading_break = false;
         let mut leading_blank = false;
@@ -209,8 +213,10 @@ impl Cursor<'_> {
             if leading_break {
                 out.push('\n');
             }
-            if self.peek() == 0 && self.pos - self.line_start >= indent.max(1) {
-                out.push('\n');
+            // A last line without its line break: left to the general
+            // path, which keeps go-yaml's answer (no break is added).
+            if self.peek() == 0 && self.pos > self.line_start {
+                return None;
             }
         }
         if keep {
@@ -279,7 +285,6 @@ fn unescape(body: &str) -> Option<String> {
             'e' => '\u{1b}',
             ' ' => ' ',
             '"' => '"',
-            '/' => '/',
             '\\' => '\\',
             'N' => '\u{85}',
             '_' => '\u{a0}',
