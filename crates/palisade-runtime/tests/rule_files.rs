@@ -344,3 +344,27 @@ fn directory_of_rule_files_loads_in_name_order() {
     assert_eq!(e.rule_count(Source::Syscall), 1);
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Regression: a rules file whose flow sequences close at their key's
+/// indentation (as Falco's own default rules once did) was refused with
+/// "invalid indentation"; Falco and go-yaml load it.
+#[test]
+fn flow_lists_closed_at_key_indentation_load_and_run() {
+    let e = load(&["flow_lists_at_key_indent.yaml"]);
+    let rule = e
+        .rules()
+        .iter()
+        .find(|r| r.name == "Shell spawned by package manager")
+        .unwrap();
+    assert!(
+        rule.tags.iter().any(|t| t == "mitre_execution"),
+        "{:?}",
+        rule.tags
+    );
+    let fires =
+        r#"{"evt.type":"execve","evt.dir":"<","proc.name":"bash","proc.pname":"dpkg","evt.num":1}"#;
+    let quiet =
+        r#"{"evt.type":"execve","evt.dir":"<","proc.name":"bash","proc.pname":"sshd","evt.num":2}"#;
+    assert_eq!(fired(&e, fires), ["Shell spawned by package manager"]);
+    assert!(fired(&e, quiet).is_empty());
+}

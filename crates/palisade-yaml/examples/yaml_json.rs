@@ -16,7 +16,10 @@ fn main() {
         let text = match std::fs::read_to_string(&file) {
             Ok(t) => t,
             Err(e) => {
-                println!("{}", serde_json::json!({"file": file, "docs": [], "error": e.to_string()}));
+                println!(
+                    "{}",
+                    serde_json::json!({"file": file, "docs": [], "error": e.to_string()})
+                );
                 continue;
             }
         };
@@ -33,6 +36,9 @@ fn main() {
             .map(|d| d.root.to_json())
             .collect();
         let error = first_error.map(ToString::to_string).unwrap_or_default();
-        println!("{}", serde_json::json!({"file": file, "path": path, "docs": docs, "error": error}));
+        println!(
+            "{}",
+            serde_json::json!({"file": file, "path": path, "docs": docs, "error": error})
+        );
     }
 }

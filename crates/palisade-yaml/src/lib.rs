@@ -36,7 +36,6 @@ mod tree;
 
 pub use tree::{Key, Map, Node, Value};
 
-
 /// A position in the source text: 1-based line and 1-based column (in characters).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Pos {

@@ -46,7 +46,12 @@ pub struct Key {
 
 impl Key {
     /// A key from its text and the value that text resolves to.
-    pub(crate) fn new(text: String, pos: Pos, plain: bool, value: &Value) -> Result<Key, ErrorKind> {
+    pub(crate) fn new(
+        text: String,
+        pos: Pos,
+        plain: bool,
+        value: &Value,
+    ) -> Result<Key, ErrorKind> {
         let json = crate::resolve::json_key(&text, value)?;
         Ok(Key {
             merge: plain && text == "<<",

@@ -129,7 +129,9 @@ fn ours(text: &str) -> Answer {
 fn same(a: &J, b: &J) -> bool {
     match (a, b) {
         (J::Number(x), J::Number(y)) => x.as_f64() == y.as_f64(),
-        (J::Array(x), J::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b)),
+        (J::Array(x), J::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b))
+        }
         (J::Object(x), J::Object(y)) => {
             x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
         }
@@ -214,7 +216,10 @@ fn yaml_test_suite_differs_only_where_documented() {
         .map(|(f, _)| f.file_stem().unwrap().to_string_lossy().to_string())
         .collect();
     ids.sort();
-    let expected: Vec<String> = SUITE_DIFFERENCES.iter().map(|(id, _)| id.to_string()).collect();
+    let expected: Vec<String> = SUITE_DIFFERENCES
+        .iter()
+        .map(|(id, _)| id.to_string())
+        .collect();
     assert_eq!(ids, expected, "differences: {diffs:#?}");
 }
 
@@ -237,17 +242,73 @@ impl Rng {
 }
 
 const SCALARS: &[&str] = &[
-    "nginx", "yes", "no", "on", "off", "y", "n", "true", "False", "~", "null", "0755", "0o17",
-    "0x1F", "1_000", "1e3", ".5", "-12", "+3", "1.", "09", "12abc", "2001-12-14", "1:20",
-    "http://h:1/p", "a b", "'q''s'", "\"d\\tq\"", "\"\\x41\"", "\"\\u00e9\"", "''", "\"\"",
-    "!!str 12", "!!int \"7\"", "!!float 1", "!custom x", "&a v", "*a",
-    "\"a # b\"", "a#b", "x # comment", "-1", "[]", "{}", "[a, b]", "{a: 1, b: [2, 3]}",
-    "9223372036854775808", "1e400",
+    "nginx",
+    "yes",
+    "no",
+    "on",
+    "off",
+    "y",
+    "n",
+    "true",
+    "False",
+    "~",
+    "null",
+    "0755",
+    "0o17",
+    "0x1F",
+    "1_000",
+    "1e3",
+    ".5",
+    "-12",
+    "+3",
+    "1.",
+    "09",
+    "12abc",
+    "2001-12-14",
+    "1:20",
+    "http://h:1/p",
+    "a b",
+    "'q''s'",
+    "\"d\\tq\"",
+    "\"\\x41\"",
+    "\"\\u00e9\"",
+    "''",
+    "\"\"",
+    "!!str 12",
+    "!!int \"7\"",
+    "!!float 1",
+    "!custom x",
+    "&a v",
+    "*a",
+    "\"a # b\"",
+    "a#b",
+    "x # comment",
+    "-1",
+    "[]",
+    "{}",
+    "[a, b]",
+    "{a: 1, b: [2, 3]}",
+    "9223372036854775808",
+    "1e400",
 ];
 
 const KEYS: &[&str] = &[
-    "name", "image", "on", "yes", "y", "n", "1", "0x10", "1.5", "\"quoted\"", "'single'",
-    "app.kubernetes.io/name", "a b", "privileged", "<<", "name",
+    "name",
+    "image",
+    "on",
+    "yes",
+    "y",
+    "n",
+    "1",
+    "0x10",
+    "1.5",
+    "\"quoted\"",
+    "'single'",
+    "app.kubernetes.io/name",
+    "a b",
+    "privileged",
+    "<<",
+    "name",
 ];
 
 /// One fragment of a manifest at `indent`, as lines.
@@ -319,7 +380,10 @@ fn fragment(rng: &mut Rng, indent: usize, depth: usize) -> Vec<String> {
         }
         // Anchors and merge keys.
         6 => {
-            out.push(format!("{pad}base: &b{depth} {{x: 1, y: {}}}", rng.pick(SCALARS)));
+            out.push(format!(
+                "{pad}base: &b{depth} {{x: 1, y: {}}}",
+                rng.pick(SCALARS)
+            ));
             out.push(format!("{pad}merged:"));
             let inner = " ".repeat(indent + 2);
             if rng.below(2) == 0 {
@@ -379,7 +443,10 @@ fn fragment(rng: &mut Rng, indent: usize, depth: usize) -> Vec<String> {
             rng.pick(&["{a: 1}", "[1, 2]", "x"])
         )),
         // A key with an empty value and a comment.
-        12 => out.push(format!("{pad}{key}:{}", rng.pick(&["", " ", " # none", "  "]))),
+        12 => out.push(format!(
+            "{pad}{key}:{}",
+            rng.pick(&["", " ", " # none", "  "])
+        )),
         _ => out.push(format!("{pad}{key}: {}", rng.pick(SCALARS))),
     }
     out
@@ -402,7 +469,11 @@ fn generated(rng: &mut Rng) -> String {
     for i in 0..docs {
         let marker = rng.pick(&["---", "--- # doc", "---\n# c", ""]);
         if i > 0 || !marker.is_empty() {
-            text.push_str(if i > 0 && marker.is_empty() { "---" } else { marker });
+            text.push_str(if i > 0 && marker.is_empty() {
+                "---"
+            } else {
+                marker
+            });
             text.push('\n');
         }
         text.push_str(&document(rng));
@@ -435,7 +506,10 @@ fn generated_shapes_load_as_go_yaml_loads_them() {
     let answers = run_oracle(&files);
     let loaded = answers.iter().filter(|a| a.error.is_none()).count();
     // The corpus must exercise both outcomes.
-    assert!(loaded > 1000 && loaded < 3900, "go-yaml loaded {loaded} of 4000");
+    assert!(
+        loaded > 1000 && loaded < 3900,
+        "go-yaml loaded {loaded} of 4000"
+    );
     let diffs = differences(&files);
     report("generated", files.len(), &diffs);
     assert!(diffs.is_empty(), "{} generated inputs differ", diffs.len());
