@@ -33,6 +33,7 @@ pub mod guard;
 pub mod inventory;
 pub mod load;
 pub mod matching;
+pub mod rego_compat;
 pub mod review;
 pub mod suite;
 pub mod template;

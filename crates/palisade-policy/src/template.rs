@@ -292,8 +292,10 @@ pub(crate) fn load(doc: &Doc<'_>) -> Result<Loaded, Issue> {
     let mut engine = regorus::Engine::new();
     engine.set_rego_v0(!v1);
     crate::guard::install(&mut engine).map_err(|e| issue(start, None, e))?;
+    crate::rego_compat::install(&mut engine).map_err(|e| issue(start, None, e))?;
     for (i, t) in texts.iter().enumerate() {
-        if let Err(e) = engine.add_policy(format!("__rego_{i}__"), t.text.clone()) {
+        let source = crate::rego_compat::normalise(&t.text).into_owned();
+        if let Err(e) = engine.add_policy(format!("__rego_{i}__"), source) {
             let (line, column, message) = map_error(&e.to_string(), &texts, start);
             return Err(issue(
                 line,
