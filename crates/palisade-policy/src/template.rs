@@ -144,6 +144,24 @@ fn package_of(rego: &str) -> Option<String> {
     })
 }
 
+/// A regorus engine set up as every template's is: Rego v0 unless `v1`,
+/// the bounded builtins ([`crate::guard`]) and OPA's `sprintf`
+/// ([`crate::rego_compat`]).
+pub fn new_engine(v1: bool) -> Result<regorus::Engine, String> {
+    let mut engine = regorus::Engine::new();
+    engine.set_rego_v0(!v1);
+    crate::guard::install(&mut engine)?;
+    crate::rego_compat::install(&mut engine)?;
+    Ok(engine)
+}
+
+/// Adds one Rego module, after the compatibility rewrites
+/// ([`crate::rego_compat::normalise`]).
+pub fn add_module(engine: &mut regorus::Engine, name: &str, text: &str) -> anyhow::Result<()> {
+    let source = crate::rego_compat::normalise(text).into_owned();
+    engine.add_policy(name.to_string(), source).map(|_| ())
+}
+
 /// Reads and compiles a ConstraintTemplate. `timeout` bounds the analysis
 /// run done here, as it bounds every evaluation.
 pub(crate) fn load(doc: &Doc<'_>) -> Result<Loaded, Issue> {
@@ -289,13 +307,9 @@ pub(crate) fn load(doc: &Doc<'_>) -> Result<Loaded, Issue> {
         texts.push(t);
     }
 
-    let mut engine = regorus::Engine::new();
-    engine.set_rego_v0(!v1);
-    crate::guard::install(&mut engine).map_err(|e| issue(start, None, e))?;
-    crate::rego_compat::install(&mut engine).map_err(|e| issue(start, None, e))?;
+    let mut engine = new_engine(v1).map_err(|e| issue(start, None, e))?;
     for (i, t) in texts.iter().enumerate() {
-        let source = crate::rego_compat::normalise(&t.text).into_owned();
-        if let Err(e) = engine.add_policy(format!("__rego_{i}__"), source) {
+        if let Err(e) = add_module(&mut engine, &format!("__rego_{i}__"), &t.text) {
             let (line, column, message) = map_error(&e.to_string(), &texts, start);
             return Err(issue(
                 line,

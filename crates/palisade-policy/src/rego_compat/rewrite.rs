@@ -3,7 +3,7 @@
 //! regorus's error lines still point at the template's lines (columns after
 //! an edit on the same line may shift by the edit's length).
 
-use super::tokens::{KEYWORDS, Kind, Token, lex};
+use super::tokens::{KEYWORDS, Kind, Token};
 
 /// One edit: replace `start..end` with `text` (an insertion when empty).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -142,6 +142,42 @@ pub(super) fn repeat_heads_of_extra_bodies(src: &str, tokens: &[Token]) -> Vec<E
     edits
 }
 
+/// OPA reads a function head with neither body nor value,
+/// `f("RunAsAny", _, _)`, as `f("RunAsAny", _, _) := true` in Rego v1 as
+/// in v0; regorus's v1 parser rejects it ("rule must have a body or
+/// assignment"), so the value is written out.
+pub(super) fn complete_bodyless_functions(src: &str, tokens: &[Token]) -> Vec<Edit> {
+    let mut edits = Vec::new();
+    let mut i = 0usize;
+    while let Some(t) = tokens.get(i) {
+        let starts = t.depth == 0 && (t.after_newline || i == 0);
+        if !(starts && t.kind == Kind::Ident && !KEYWORDS.contains(&t.text(src))) {
+            i += 1;
+            continue;
+        }
+        // name(.name)* ( … ) and then the end of the line.
+        let mut j = i + 1;
+        while tokens.get(j).is_some_and(|d| d.is(b'.'))
+            && tokens.get(j + 1).is_some_and(|n| n.kind == Kind::Ident)
+        {
+            j += 2;
+        }
+        if tokens
+            .get(j)
+            .is_some_and(|p| p.is(b'(') && p.start == tokens.get(j - 1).map_or(0, |x| x.end))
+            && let Some(close) = closing(tokens, j)
+            && tokens.get(close + 1).is_none_or(|n| n.after_newline)
+            && let Some(c) = tokens.get(close)
+        {
+            edits.push(Edit::insert(c.end, " := true"));
+            i = close + 1;
+            continue;
+        }
+        i += 1;
+    }
+    edits
+}
+
 /// The head tokens written on one line, or `None` when that would change
 /// a raw string.
 fn one_line_head(src: &str, head: &[Token]) -> Option<String> {
@@ -171,9 +207,10 @@ fn one_line_head(src: &str, head: &[Token]) -> Option<String> {
 /// Both rewrites of this module (the tests' view).
 #[cfg(test)]
 fn edits(src: &str) -> Option<Vec<Edit>> {
-    let tokens = lex(src)?;
+    let tokens = super::tokens::lex(src)?;
     let mut all = separate_parenthesised_lines(src, &tokens);
     all.extend(repeat_heads_of_extra_bodies(src, &tokens));
+    all.extend(complete_bodyless_functions(src, &tokens));
     Some(all)
 }
 
@@ -225,6 +262,23 @@ mod tests {
             rewrite("v[{\"a\": x,\n   \"b\": y}] { a }\n{ b }"),
             "v[{\"a\": x,\n   \"b\": y}] { a }\nv [ { \"a\" : x , \"b\" : y } ] { b }"
         );
+    }
+
+    #[test]
+    fn bodyless_functions_get_their_value() {
+        assert_eq!(
+            rewrite("package a\naccept(\"RunAsAny\", _, _)\naccept(\"X\", v, r) := f(v, r)\n"),
+            "package a\naccept(\"RunAsAny\", _, _) := true\naccept(\"X\", v, r) := f(v, r)\n"
+        );
+        // A call inside a body, and a head with a body, stay.
+        for src in [
+            "p {\n  f(x)\n}",
+            "f(x) { x }",
+            "f(x) if x",
+            "import data.lib.f",
+        ] {
+            assert_eq!(rewrite(src), src);
+        }
     }
 
     #[test]

@@ -147,20 +147,36 @@ fn push_escaped(out: &mut String, c: char, q: char, ascii: bool) {
     }
 }
 
-/// Go's `unicode.IsPrint`, approximated without Unicode tables: controls,
-/// separators other than the ASCII space, and the common invisible format
-/// characters are not printable.
+/// Go's `unicode.IsPrint`: letters, marks, numbers, punctuation,
+/// symbols and the ASCII space.
 fn is_print(c: char) -> bool {
-    if c == ' ' {
-        return true;
-    }
-    if c.is_control() || c.is_whitespace() {
-        return false;
-    }
-    !matches!(c as u32,
-        0xAD | 0x600..=0x605 | 0x61C | 0x6DD | 0x70F | 0x180E | 0x200B..=0x200F
-        | 0x202A..=0x202E | 0x2060..=0x2064 | 0x2066..=0x206F | 0xFEFF | 0xFFF9..=0xFFFB
-        | 0xD800..=0xDFFF | 0xE000..=0xF8FF | 0xFFFE | 0xFFFF | 0xF0000.. )
+    use unicode_general_category::{GeneralCategory as G, get_general_category};
+    c == ' '
+        || matches!(
+            get_general_category(c),
+            G::UppercaseLetter
+                | G::LowercaseLetter
+                | G::TitlecaseLetter
+                | G::ModifierLetter
+                | G::OtherLetter
+                | G::NonspacingMark
+                | G::SpacingMark
+                | G::EnclosingMark
+                | G::DecimalNumber
+                | G::LetterNumber
+                | G::OtherNumber
+                | G::ConnectorPunctuation
+                | G::DashPunctuation
+                | G::OpenPunctuation
+                | G::ClosePunctuation
+                | G::InitialPunctuation
+                | G::FinalPunctuation
+                | G::OtherPunctuation
+                | G::MathSymbol
+                | G::CurrencySymbol
+                | G::ModifierSymbol
+                | G::OtherSymbol
+        )
 }
 
 /// The flags, width and precision of one verb.
@@ -256,12 +272,11 @@ pub fn go_sprintf(format: &str, args: &[Arg]) -> String {
                 i += 1;
                 let (n, ok, next) = int_from_arg(args, arg_num);
                 arg_num = next;
-                if n < 0 {
-                    s.prec = None;
-                } else if ok {
+                if ok && n >= 0 {
                     s.prec = Some(n as usize);
-                }
-                if !ok {
+                } else {
+                    // Negative precisions make no sense to Go either.
+                    s.prec = None;
                     out.push_str("%!(BADPREC)");
                 }
                 after_index = false;
@@ -390,7 +405,7 @@ fn int_from_arg(args: &[Arg], arg_num: usize) -> (i64, bool, usize) {
 fn print_arg(out: &mut String, a: &Arg, verb: char, s: &Spec) {
     match verb {
         'T' => {
-            pad(out, a.type_name(), s);
+            pad(out, truncate(a.type_name(), s.prec), s);
             return;
         }
         'p' => {
@@ -488,9 +503,7 @@ fn fmt_integer(out: &mut String, neg: bool, dec: String, u: u64, a: &Arg, verb: 
             } else {
                 u32::try_from(u).ok().and_then(char::from_u32)
             };
-            let mut s2 = *s;
-            s2.zero = false;
-            pad(out, &c.unwrap_or('\u{FFFD}').to_string(), &s2);
+            pad(out, &c.unwrap_or('\u{FFFD}').to_string(), s);
         }
         'q' => {
             let c = if neg {
@@ -502,9 +515,7 @@ fn fmt_integer(out: &mut String, neg: bool, dec: String, u: u64, a: &Arg, verb: 
             let mut q = String::from("'");
             push_escaped(&mut q, c, '\'', s.plus);
             q.push('\'');
-            let mut s2 = *s;
-            s2.zero = false;
-            pad(out, &q, &s2);
+            pad(out, &q, s);
         }
         'U' => {
             let mut t = format!("U+{:0>width$X}", u, width = s.prec.unwrap_or(4).max(4));
@@ -560,7 +571,7 @@ fn fmt_digits(out: &mut String, neg: bool, digits: &str, base: u32, verb: char, 
     }
     let sign = if neg {
         "-"
-    } else if s.plus || s.plus_v {
+    } else if s.plus {
         "+"
     } else if s.space {
         " "
@@ -783,80 +794,196 @@ fn format_float_abs(x: f64, verb: char, prec: Option<usize>) -> String {
     }
 }
 
-fn fmt_float_verb(out: &mut String, x: f64, a: &Arg, verb: char, s: &Spec) {
-    let (verb, prec) = match verb {
-        'v' => ('g', s.prec),
-        'g' | 'G' => (verb, s.prec),
-        'e' | 'E' | 'f' | 'F' => (verb, Some(s.prec.unwrap_or(6))),
-        _ => return bad_verb(out, a, verb, s),
-    };
+/// Go's `strconv.AppendFloat(x, verb, prec, 64)`, sign included.
+fn strconv_float(x: f64, verb: char, prec: Option<usize>) -> String {
     let neg = x.is_sign_negative();
-    let mut num = if x.is_infinite() {
-        "Inf".to_string()
+    let body = if x.is_infinite() {
+        return if neg { "-Inf".into() } else { "+Inf".into() };
     } else if x.is_nan() {
-        "NaN".to_string()
+        return "NaN".into();
     } else {
-        format_float_abs(x.abs(), verb, prec)
+        match verb {
+            'x' | 'X' => hex_float(x.abs(), verb, prec),
+            'b' => binary_float(x.abs()),
+            _ => format_float_abs(x.abs(), verb, prec),
+        }
     };
-    if s.sharp {
-        num = sharp_float(&num, verb, prec);
-    }
-    let sign = if neg {
-        "-"
-    } else if s.plus || s.plus_v {
-        "+"
-    } else if s.space {
-        " "
-    } else {
-        ""
-    };
-    if !x.is_finite() {
-        let mut s2 = *s;
-        s2.zero = false;
-        pad(out, &format!("{sign}{num}"), &s2);
-        return;
-    }
-    if !sign.is_empty()
-        && s.zero
-        && !s.minus
-        && let Some(w) = s.wid
-        && w > num.len() + 1
-    {
-        out.push_str(sign);
-        push_n(out, '0', w - num.len() - 1);
-        out.push_str(&num);
-        return;
-    }
-    pad(out, &format!("{sign}{num}"), s);
+    if neg { format!("-{body}") } else { body }
 }
 
-/// The `#` flag: always a decimal point; `%g` keeps trailing zeros.
-fn sharp_float(num: &str, verb: char, prec: Option<usize>) -> String {
-    let mut digits: i64 = match verb {
-        'g' | 'G' => prec.map_or(6, |p| p as i64),
-        _ => 0,
-    };
-    let (body, tail) = match num.find(['e', 'E']) {
-        Some(i) => num.split_at(i),
-        None => (num, ""),
-    };
-    let mut body = body.to_string();
-    let mut saw_nonzero = false;
-    let mut has_point = false;
-    for c in body.chars() {
-        if c == '.' {
-            has_point = true;
-            continue;
+/// The 53-bit mantissa (implicit bit included) and binary exponent of a
+/// finite x ≥ 0: x = mant × 2^(exp − 52).
+fn mantissa_exponent(x: f64) -> (u64, i64) {
+    let bits = x.to_bits();
+    let mut exp = ((bits >> 52) & 0x7FF) as i64;
+    let mut mant = bits & ((1u64 << 52) - 1);
+    if exp == 0 {
+        exp += 1;
+    } else {
+        mant |= 1u64 << 52;
+    }
+    (mant, exp - 1023)
+}
+
+/// `%b`: decimal mantissa, `p`, binary exponent.
+fn binary_float(x: f64) -> String {
+    let (mant, exp) = mantissa_exponent(x);
+    let e = exp - 52;
+    if e >= 0 {
+        format!("{mant}p+{e}")
+    } else {
+        format!("{mant}p{e}")
+    }
+}
+
+/// `%x`: `0x1.8p+00`, rounded to `prec` hex digits when given.
+fn hex_float(x: f64, verb: char, prec: Option<usize>) -> String {
+    let (mut mant, mut exp) = mantissa_exponent(x);
+    if mant == 0 {
+        exp = 0;
+    }
+    mant <<= 60 - 52;
+    while mant != 0 && mant & (1u64 << 60) == 0 {
+        mant <<= 1;
+        exp -= 1;
+    }
+    if let Some(p) = prec.filter(|p| *p < 15) {
+        let shift = (p * 4) as u32;
+        let extra = (mant << shift) & ((1u64 << 60) - 1);
+        mant >>= 60 - shift;
+        if extra | (mant & 1) > 1u64 << 59 {
+            mant += 1;
         }
-        if c != '0' {
-            saw_nonzero = true;
-        }
-        if saw_nonzero {
-            digits -= 1;
+        mant <<= 60 - shift;
+        if mant & (1u64 << 61) != 0 {
+            mant >>= 1;
+            exp += 1;
         }
     }
+    let digits: &[u8; 16] = if verb == 'X' {
+        b"0123456789ABCDEF"
+    } else {
+        b"0123456789abcdef"
+    };
+    let mut out = String::from("0");
+    out.push(verb);
+    out.push(if (mant >> 60) & 1 == 1 { '1' } else { '0' });
+    mant <<= 4;
+    let hex = |m: u64| char::from(digits[((m >> 60) & 15) as usize]);
+    match prec {
+        None if mant != 0 => {
+            out.push('.');
+            while mant != 0 {
+                out.push(hex(mant));
+                mant <<= 4;
+            }
+        }
+        Some(p) if p > 0 => {
+            out.push('.');
+            for _ in 0..p {
+                out.push(hex(mant));
+                mant <<= 4;
+            }
+        }
+        _ => {}
+    }
+    out.push(if verb == 'X' { 'P' } else { 'p' });
+    out.push(if exp < 0 { '-' } else { '+' });
+    let e = exp.unsigned_abs();
+    if e < 10 {
+        out.push('0');
+    }
+    let _ = write!(out, "{e}");
+    out
+}
+
+/// Go's `fmt.fmtFloat`.
+fn fmt_float_verb(out: &mut String, x: f64, a: &Arg, verb: char, s: &Spec) {
+    let (verb, default_prec) = match verb {
+        'v' => ('g', None),
+        'b' | 'g' | 'G' | 'x' | 'X' => (verb, None),
+        'f' | 'F' => ('f', Some(6)),
+        'e' | 'E' => (verb, Some(6)),
+        _ => return bad_verb(out, a, verb, s),
+    };
+    let prec = if s.prec.is_some() {
+        s.prec
+    } else {
+        default_prec
+    };
+    let mut num = strconv_float(x, verb, prec);
+    if !num.starts_with(['-', '+']) {
+        num.insert(0, '+');
+    }
+    if s.space && num.starts_with('+') && !s.plus {
+        num.replace_range(..1, " ");
+    }
+    if num[1..].starts_with(['I', 'N']) {
+        if num[1..].starts_with('N') && !s.space && !s.plus {
+            num.remove(0);
+        }
+        let mut s2 = *s;
+        s2.zero = false;
+        pad(out, &num, &s2);
+        return;
+    }
+    if s.sharp && verb != 'b' {
+        num = sharp_float(&num, verb, prec);
+    }
+    if s.plus || !num.starts_with('+') {
+        if s.zero
+            && !s.minus
+            && let Some(w) = s.wid
+            && w > num.len()
+        {
+            out.push_str(&num[..1]);
+            push_n(out, '0', w - num.len());
+            out.push_str(&num[1..]);
+            return;
+        }
+        pad(out, &num, s);
+        return;
+    }
+    pad(out, &num[1..], s);
+}
+
+/// The `#` flag on a float (`num` starts with its sign): always a decimal
+/// point, and `%g` keeps its trailing zeros. Mirrors Go digit by digit,
+/// including its counting of the `x` of a hex prefix.
+fn sharp_float(num: &str, verb: char, prec: Option<usize>) -> String {
+    let mut digits: i64 = match verb {
+        'g' | 'G' | 'x' => prec.map_or(6, |p| p as i64),
+        _ => 0,
+    };
+    let bytes = num.as_bytes();
+    let mut body_end = bytes.len();
+    let mut has_point = false;
+    let mut saw_nonzero = false;
+    for (i, &c) in bytes.iter().enumerate().skip(1) {
+        match c {
+            b'.' => has_point = true,
+            b'p' | b'P' => {
+                body_end = i;
+                break;
+            }
+            b'e' | b'E' if verb != 'x' && verb != 'X' => {
+                body_end = i;
+                break;
+            }
+            _ => {
+                if c != b'0' {
+                    saw_nonzero = true;
+                }
+                if saw_nonzero {
+                    digits -= 1;
+                }
+            }
+        }
+    }
+    let (body, tail) = num.split_at(body_end);
+    let mut body = body.to_string();
     if !has_point {
-        if body == "0" {
+        if body.len() == 2 && body.ends_with('0') {
             digits -= 1;
         }
         body.push('.');
