@@ -427,6 +427,25 @@ fn sprintf_agrees_with_opa_on_generated_formats() {
             input: json!({"f": f, "args": args}),
         });
     }
+    // Extremes: the largest widths and precisions Go takes, and past them.
+    for f in [
+        "%.999999f",
+        "%.999999e",
+        "%.999999g",
+        "%999999.999999x",
+        "%.70000f",
+        "%.1100f",
+        "%.9999999f",
+        "%1000001d",
+    ] {
+        for x in [json!(0.1), json!(0.001), json!(-1.5), json!(7)] {
+            cases.push(Case {
+                modules: m.clone(),
+                query: "x := sprintf(input.f, input.args)".into(),
+                input: json!({"f": f, "args": [x]}),
+            });
+        }
+    }
     let answers = opa(&cases);
     let mut failures = Vec::new();
     for (c, want) in cases.iter().zip(&answers) {

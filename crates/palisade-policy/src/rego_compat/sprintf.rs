@@ -518,12 +518,15 @@ fn fmt_integer(out: &mut String, neg: bool, dec: String, u: u64, a: &Arg, verb: 
             pad(out, &q, s);
         }
         'U' => {
-            let mut t = format!("U+{:0>width$X}", u, width = s.prec.unwrap_or(4).max(4));
-            if neg {
-                t = format!("U+{:0>4X}", u.wrapping_neg());
-            }
+            // Go formats the two's-complement bits of a negative int.
+            let bits = if neg { u.wrapping_neg() } else { u };
+            let hex = format!("{bits:X}");
+            let prec = s.prec.filter(|p| *p > 4).unwrap_or(4);
+            let mut t = String::from("U+");
+            push_n(&mut t, '0', prec.saturating_sub(hex.len()));
+            t.push_str(&hex);
             if s.sharp
-                && let Some(c) = u32::try_from(u).ok().and_then(char::from_u32)
+                && let Some(c) = u32::try_from(bits).ok().and_then(char::from_u32)
                 && is_print(c)
             {
                 let _ = write!(t, " '{c}'");
@@ -673,6 +676,10 @@ fn can_backquote(s: &str) -> bool {
         .all(|c| c != '`' && c != '\u{FEFF}' && (c == '\t' || !(c < ' ' || c == '\u{7f}')))
 }
 
+/// More decimal digits than any f64's exact expansion has (1074 after
+/// the point at most).
+const EXACT_DIGITS: usize = 1100;
+
 /// Significant decimal digits (no trailing zeros) and the decimal point
 /// position, as Go's `strconv` decimal: value = 0.d1d2… × 10^dp.
 struct Decimal {
@@ -685,7 +692,10 @@ struct Decimal {
 fn decimal(x: f64, sig: Option<usize>) -> Decimal {
     let e = match sig {
         None => format!("{x:e}"),
-        Some(n) => format!("{:.*e}", n.saturating_sub(1), x),
+        // A float's exact decimal expansion has fewer than 800
+        // significant digits; past that Go writes zeros, which the
+        // trimming below drops anyway (and Rust caps precisions at 65535).
+        Some(n) => format!("{:.*e}", n.saturating_sub(1).min(EXACT_DIGITS), x),
     };
     let (mant, exp) = e.split_once('e').unwrap_or((&e, "0"));
     let exp: i32 = exp.parse().unwrap_or(0);
@@ -751,7 +761,13 @@ fn format_float_abs(x: f64, verb: char, prec: Option<usize>) -> String {
             fmt_e(&d, p, verb)
         }
         'f' | 'F' => match prec {
-            Some(p) => format!("{x:.p$}"),
+            Some(p) => {
+                // Digits past the exact expansion are zeros.
+                let exact = p.min(EXACT_DIGITS);
+                let mut t = format!("{x:.exact$}");
+                push_n(&mut t, '0', p - exact);
+                t
+            }
             None => {
                 let d = decimal(x, None);
                 let p = (d.d.len() as i64 - i64::from(d.dp)).max(0) as usize;
@@ -1111,5 +1127,18 @@ mod tests {
             "1e-05 1.5e+300 1.234500e+03 2.001 float64"
         );
         assert_eq!(go_sprintf("%v", &[Arg::Float(1e23)]), "1e+23");
+    }
+
+    #[test]
+    fn huge_precisions_and_widths_do_not_panic() {
+        for f in ["%.999999f", "%.999999e", "%999999.999999x", "%.70000f"] {
+            let out = go_sprintf(f, &[Arg::Float(0.1)]);
+            assert!(out.len() > 60_000, "{f}");
+        }
+        let out = go_sprintf("%.1100f", &[Arg::Float(5e-324)]);
+        assert!(
+            out.starts_with("0.000") && out.contains("494065645841246544"),
+            "{out}"
+        );
     }
 }
