@@ -286,3 +286,116 @@ fn admit_fills_the_inventory_from_files() {
         "{message}"
     );
 }
+
+/// The Rego shapes OPA accepts and regorus alone gets wrong
+/// (crates/palisade-policy/tests/compat): the suite passes with OPA's
+/// answers, and scan and admit report exactly those violations.
+#[test]
+fn rego_compat_templates_give_opas_answers_everywhere() {
+    let compat = repo().join("crates/palisade-policy/tests/compat");
+    let o = palisade(&["policy", "test", compat.to_str().unwrap()], &repo());
+    assert_eq!(code(&o), 0, "{}", out(&o));
+    assert!(out(&o).contains("9 passed, 0 failed"), "{}", out(&o));
+
+    let samples = compat.join("samples");
+    let scan = palisade(
+        &[
+            "scan",
+            "-f",
+            "json",
+            "--select",
+            "gatekeeper",
+            "--policy",
+            compat.to_str().unwrap(),
+            samples.to_str().unwrap(),
+        ],
+        &repo(),
+    );
+    assert_eq!(code(&scan), 1, "{}", out(&scan));
+    let report = json(&scan);
+    let got: BTreeSet<(String, String, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap().to_string(),
+                f["resource"]["name"].as_str().unwrap().to_string(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let want: BTreeSet<(String, String, String)> = [
+        (
+            "CompatHpaSpread/hpa-spread-two",
+            "web",
+            "HPA web: spread 1 is below 2",
+        ),
+        (
+            "CompatProbes/pods-have-probes",
+            "bare",
+            "container app has no livenessProbe",
+        ),
+        (
+            "CompatProbes/pods-have-probes",
+            "bare",
+            "container app has no readinessProbe",
+        ),
+        (
+            "CompatRunAsGroup/groups-in-range",
+            "bare",
+            "container app runs as group 3000, which rule MustRunAs does not allow",
+        ),
+        (
+            "CompatTeamLabel/team-label",
+            "bare",
+            "Pod bare has no team label (owner: %!v(MISSING))",
+        ),
+    ]
+    .iter()
+    .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+    .collect();
+    assert_eq!(got, want);
+
+    // admit: the bare pod is denied for the same reasons, the good one
+    // (and the wide HPA) admitted.
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "palisade.yaml",
+        "rules:\n  select: [gatekeeper]\n",
+    );
+    let admit = |file: &str| {
+        palisade(
+            &[
+                "admit",
+                "-f",
+                samples.join(file).to_str().unwrap(),
+                "--policy",
+                compat.to_str().unwrap(),
+                "-c",
+                dir.path().join("palisade.yaml").to_str().unwrap(),
+            ],
+            dir.path(),
+        )
+    };
+    let bare = admit("pod-bare.yaml");
+    assert_eq!(code(&bare), 1, "{}", out(&bare));
+    let message = json(&bare)["response"]["status"]["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for id in [
+        "CompatProbes/pods-have-probes",
+        "CompatRunAsGroup/groups-in-range",
+        "CompatTeamLabel/team-label",
+    ] {
+        assert!(message.contains(&format!("[{id}]")), "{id} in {message}");
+    }
+    assert!(!message.contains("any-group"), "{message}");
+    for good in ["pod-good.yaml", "hpa-wide.yaml"] {
+        let o = admit(good);
+        assert_eq!(code(&o), 0, "{good}: {}", out(&o));
+        assert_eq!(json(&o)["response"]["allowed"], true, "{good}");
+    }
+}
