@@ -5,7 +5,8 @@
 //!
 //! 1. [`PolicySet::load`] reads files and directories ([`load`]): each
 //!    ConstraintTemplate's Rego and libs are compiled once into a prepared
-//!    regorus engine ([`template`]); each constraint becomes a Palisade rule
+//!    regorus engine ([`template`]), after the steps that make regorus
+//!    answer as OPA does ([`rego_compat`]); each constraint becomes a Palisade rule
 //!    with its match criteria, parameters and enforcement action
 //!    ([`constraint`]). Problems are [`Issue`]s naming file and line; the
 //!    rest loads.

@@ -1,7 +1,7 @@
-//! Times the fast path against the saphyr path on one file.
+//! Times the fast path against the general (libyaml) path on one file.
 //!
 //! `cargo run --release -p palisade-yaml --example parse_speed -- FILE [RUNS]`
-//! (`FAST_ONLY=1` skips the saphyr run, for profiling the fast path).
+//! (`FAST_ONLY=1` skips the general run, for profiling the fast path).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use palisade_yaml::{Limits, paths};
@@ -43,7 +43,7 @@ fn main() {
     }
     let (slow_t, slow) = best_of(runs, || paths::general(&text, &limits));
     println!(
-        "saphyr: {:8.1} MB/s ({} documents, {} errors)",
+        "general: {:7.1} MB/s ({} documents, {} errors)",
         rate(slow_t),
         slow.documents.len(),
         slow.errors.len()

@@ -85,53 +85,92 @@ pub(crate) fn scalar(text: &str, plain: bool, tag: Option<&str>) -> Result<Value
 
 /// go-yaml's implicit resolution of plain text.
 fn implicit(text: &str) -> (Kind, Value) {
+    implicit_non_str(text).unwrap_or_else(|| (Kind::Str, Value::Str(text.to_string())))
+}
+
+/// The JSON key of a plain mapping key (see [`json_key`]), without
+/// building the string value most keys resolve to.
+#[inline]
+pub(crate) fn plain_json_key(text: &str) -> Result<Option<String>, ErrorKind> {
+    // Most keys (`apiVersion`, `metadata`) cannot resolve to anything but
+    // a string: only digits, signs, `.`, `~`, the empty key and the short
+    // YAML 1.1 words can.
+    let may_resolve = match text.as_bytes().first() {
+        None => true,
+        Some(b'0'..=b'9' | b'+' | b'-' | b'.' | b'~') => true,
+        Some(b'y' | b'Y' | b'n' | b'N' | b'o' | b'O' | b't' | b'T' | b'f' | b'F') => {
+            text.len() <= 5
+        }
+        Some(_) => false,
+    };
+    if !may_resolve {
+        return Ok(None);
+    }
+    match implicit_non_str(text) {
+        None => Ok(None),
+        Some((_, value)) => json_key(text, &value),
+    }
+}
+
+/// [`implicit`] for text that resolves to something other than a string
+/// (timestamps, which stay strings, included); `None` for plain strings.
+fn implicit_non_str(text: &str) -> Option<(Kind, Value)> {
+    // Most plain scalars start with a letter no YAML 1.1 word starts with.
+    if let Some(b) = text.as_bytes().first()
+        && b.is_ascii_alphabetic()
+        && !matches!(
+            b,
+            b'y' | b'Y' | b'n' | b'N' | b'o' | b'O' | b't' | b'T' | b'f' | b'F'
+        )
+    {
+        return None;
+    }
     match text {
-        "" | "~" | "null" | "Null" | "NULL" => return (Kind::Null, Value::Null),
+        "" | "~" | "null" | "Null" | "NULL" => return Some((Kind::Null, Value::Null)),
         "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "true" | "True" | "TRUE" => {
-            return (Kind::Bool, Value::Bool(true));
+            return Some((Kind::Bool, Value::Bool(true)));
         }
         "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" | "false" | "False" | "FALSE" => {
-            return (Kind::Bool, Value::Bool(false));
+            return Some((Kind::Bool, Value::Bool(false)));
         }
         ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
-            return (Kind::Float, Value::Float(f64::INFINITY));
+            return Some((Kind::Float, Value::Float(f64::INFINITY)));
         }
-        "-.inf" | "-.Inf" | "-.INF" => return (Kind::Float, Value::Float(f64::NEG_INFINITY)),
-        ".nan" | ".NaN" | ".NAN" => return (Kind::Float, Value::Float(f64::NAN)),
+        "-.inf" | "-.Inf" | "-.INF" => {
+            return Some((Kind::Float, Value::Float(f64::NEG_INFINITY)));
+        }
+        ".nan" | ".NaN" | ".NAN" => return Some((Kind::Float, Value::Float(f64::NAN))),
         _ => {}
     }
-    let string = || (Kind::Str, Value::Str(text.to_string()));
     match text.as_bytes().first() {
         // Not in the table above: maybe a float such as `.5`.
-        Some(b'.') => match finite(text) {
-            Some(f) => (Kind::Float, Value::Float(f)),
-            None => string(),
-        },
+        Some(b'.') => finite(text).map(|f| (Kind::Float, Value::Float(f))),
         Some(b'0'..=b'9' | b'+' | b'-') => {
             if is_timestamp(text) {
                 // go-yaml v2 keeps timestamps as strings in `interface{}`
                 // (and so in sigs.k8s.io/yaml's JSON).
-                return (Kind::Timestamp, Value::Str(text.to_string()));
+                return Some((Kind::Timestamp, Value::Str(text.to_string())));
             }
-            let cleaned = text.replace('_', "");
+            let cleaned = if text.contains('_') {
+                std::borrow::Cow::Owned(text.replace('_', ""))
+            } else {
+                std::borrow::Cow::Borrowed(text)
+            };
             if let Some(i) = go_int(&cleaned) {
-                return (Kind::Int, Value::Int(i));
+                return Some((Kind::Int, Value::Int(i)));
             }
             if let Some(u) = go_uint(&cleaned) {
                 // Past i64: go-yaml gives a uint64; JSON holds the number.
-                return (Kind::Int, Value::Float(u as f64));
+                return Some((Kind::Int, Value::Float(u as f64)));
             }
             if is_float(&cleaned)
                 && let Some(f) = finite(&cleaned)
             {
-                return (Kind::Float, Value::Float(f));
+                return Some((Kind::Float, Value::Float(f)));
             }
-            if let Some(i) = binary_literal(&cleaned) {
-                return (Kind::Int, Value::Int(i));
-            }
-            string()
+            binary_literal(&cleaned).map(|i| (Kind::Int, Value::Int(i)))
         }
-        _ => string(),
+        _ => None,
     }
 }
 

@@ -41,7 +41,8 @@ pub struct Key {
     pub(crate) merge: bool,
     /// The JSON object key sigs.k8s.io/yaml makes of it, when that differs
     /// from the text (`on` → `"true"`, `0x10` → `"16"`).
-    pub(crate) json: Option<String>,
+    /// (Boxed: most keys have none, and the key stays small.)
+    pub(crate) json: Option<Box<str>>,
 }
 
 impl Key {
@@ -52,13 +53,24 @@ impl Key {
         plain: bool,
         value: &Value,
     ) -> Result<Key, ErrorKind> {
-        let json = crate::resolve::json_key(&text, value)?;
+        let json = crate::resolve::json_key(&text, value)?.map(String::into_boxed_str);
         Ok(Key {
             merge: plain && text == "<<",
             text,
             pos,
             json,
         })
+    }
+
+    /// A plain or quoted key whose JSON form is already known.
+    #[inline]
+    pub(crate) fn with_json(text: String, pos: Pos, plain: bool, json: Option<String>) -> Key {
+        Key {
+            merge: plain && text == "<<",
+            text,
+            pos,
+            json: json.map(String::into_boxed_str),
+        }
     }
 
     /// The key as Kubernetes sees it once the YAML is JSON: the text, or

@@ -76,12 +76,12 @@ impl Cursor<'_> {
         let colon = self.pos_at(self.pos);
         self.pos += 1;
         self.count(1)?;
-        let value = if plain {
-            resolve::plain(&text)
+        let json = if plain {
+            resolve::plain_json_key(&text).ok()?
         } else {
-            Value::Str(String::new())
+            None
         };
-        Some((Key::new(text, pos, plain, &value).ok()?, colon))
+        Some((Key::with_json(text, pos, plain, json), colon))
     }
 
     /// A block mapping whose keys are at column `col`.

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# What the test suite needs beside cargo, installed if missing:
+# - Debian's Go toolchain and go-yaml / sigs.k8s.io/yaml sources, which
+#   build tools/yaml-oracle (crates/palisade-yaml/tests/yaml_oracle.rs);
+# - python3 with pip, which fetch OPA for tools/rego-oracle
+#   (crates/palisade-policy/tests/rego_oracle.rs fetches it from PyPI).
+set -euo pipefail
+need=()
+command -v go >/dev/null || need+=(golang-go)
+[ -d /usr/share/gocode/src/sigs.k8s.io/yaml ] || need+=(golang-k8s-sigs-yaml-dev)
+[ -d /usr/share/gocode/src/gopkg.in/yaml.v2 ] || need+=(golang-gopkg-yaml.v2-dev)
+[ -d /usr/share/gocode/src/gopkg.in/yaml.v3 ] || need+=(golang-gopkg-yaml.v3-dev)
+command -v python3 >/dev/null || need+=(python3)
+python3 -m pip --version >/dev/null 2>&1 || need+=(python3-pip)
+if [ ${#need[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo=sudo
+  $sudo apt-get update -q >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${need[@]}" >/dev/null
+fi
