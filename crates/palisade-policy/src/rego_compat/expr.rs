@@ -194,8 +194,7 @@ impl<'a> Parser<'a> {
     fn postfix(&mut self) -> Option<Node> {
         let mut node = self.primary()?;
         let mut index = Vec::new();
-        loop {
-            let Some(t) = self.peek() else { break };
+        while let Some(t) = self.peek() {
             // OPA continues a reference only with no space before `.`,
             // `[` or `(`.
             if t.start != node_end(&node, &index, self) {
