@@ -3,7 +3,10 @@
 # - Debian's Go toolchain and go-yaml / sigs.k8s.io/yaml sources, which
 #   build tools/yaml-oracle (crates/palisade-yaml/tests/yaml_oracle.rs);
 # - python3 with pip, which fetch OPA for tools/rego-oracle
-#   (crates/palisade-policy/tests/rego_oracle.rs fetches it from PyPI).
+#   (crates/palisade-policy/tests/rego_oracle.rs fetches it from PyPI);
+# - the package managers' own version orders for
+#   crates/palisade-vuln/tests/version_oracles.rs: libdpkg (built against
+#   with gcc and pkg-config), python3-rpm, python3-packaging.
 set -euo pipefail
 need=()
 command -v go >/dev/null || need+=(golang-go)
@@ -12,6 +15,11 @@ command -v go >/dev/null || need+=(golang-go)
 [ -d /usr/share/gocode/src/gopkg.in/yaml.v3 ] || need+=(golang-gopkg-yaml.v3-dev)
 command -v python3 >/dev/null || need+=(python3)
 python3 -m pip --version >/dev/null 2>&1 || need+=(python3-pip)
+command -v gcc >/dev/null || need+=(gcc)
+command -v pkg-config >/dev/null || need+=(pkg-config)
+[ -f /usr/include/dpkg/version.h ] || need+=(libdpkg-dev)
+/usr/bin/python3 -c 'import rpm' 2>/dev/null || need+=(python3-rpm)
+/usr/bin/python3 -c 'import packaging.version' 2>/dev/null || need+=(python3-packaging)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo=sudo
