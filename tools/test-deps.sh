@@ -6,7 +6,8 @@
 #   (crates/palisade-policy/tests/rego_oracle.rs fetches it from PyPI);
 # - the package managers' own version orders for
 #   crates/palisade-vuln/tests/version_oracles.rs: libdpkg (built against
-#   with gcc and pkg-config), python3-rpm, python3-packaging.
+#   with gcc and pkg-config), python3-rpm, python3-packaging,
+#   golang-golang-x-mod-dev (npm's semver comes from the npm registry).
 set -euo pipefail
 need=()
 command -v go >/dev/null || need+=(golang-go)
@@ -20,6 +21,8 @@ command -v pkg-config >/dev/null || need+=(pkg-config)
 [ -f /usr/include/dpkg/version.h ] || need+=(libdpkg-dev)
 /usr/bin/python3 -c 'import rpm' 2>/dev/null || need+=(python3-rpm)
 /usr/bin/python3 -c 'import packaging.version' 2>/dev/null || need+=(python3-packaging)
+[ -d /usr/share/gocode/src/golang.org/x/mod/semver ] || need+=(golang-golang-x-mod-dev)
+command -v npm >/dev/null || need+=(npm)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo=sudo

@@ -3,10 +3,13 @@
 //! should not): libdpkg (dpkg's `parseversion` and
 //! `dpkg_version_compare`, Debian's libdpkg-dev), rpm (`rpm.ver` from
 //! Debian's python3-rpm) and PEP 440 (`packaging.version`, Debian's
-//! python3-packaging). `tools/test-deps.sh` installs them.
+//! python3-packaging), Go (`golang.org/x/mod/semver`, Debian's
+//! golang-golang-x-mod-dev) and npm (the `semver` package, installed from
+//! the npm registry into the test's folder). `tools/test-deps.sh`
+//! installs the Debian ones.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-use palisade_vuln::version::{dpkg, pep440, rpm};
+use palisade_vuln::version::{dpkg, go, npm, pep440, rpm};
 use std::cmp::Ordering;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -62,6 +65,25 @@ fn compare_with(
             failures.push(format!("{a:?} vs {b:?}: {name} {want}, Palisade {got}"));
         }
     }
+    // The corpus must exercise the order, not only the parser's refusals.
+    let count = |w: &str| oracle.iter().filter(|o| o.as_str() == w).count();
+    for w in ["-1", "0", "1"] {
+        assert!(
+            count(w) * 50 >= pairs.len(),
+            "{name}: only {} of {} answers are {w} (errors: {})",
+            count(w),
+            pairs.len(),
+            count("error")
+        );
+    }
+    eprintln!(
+        "{name}: {} pairs, {} less, {} equal, {} greater, {} refused",
+        pairs.len(),
+        count("-1"),
+        count("0"),
+        count("1"),
+        count("error")
+    );
     assert!(
         failures.is_empty(),
         "{} of {} pairs differ:\n{}",
@@ -94,33 +116,56 @@ impl Rng {
     }
 }
 
-/// Pairs from `one`: half independent, half a version and a small edit
-/// of it (the near misses where orders differ).
-fn pairs(seed: u64, one: impl Fn(&mut Rng) -> String, alphabet: &[&str]) -> Vec<(String, String)> {
+/// Pairs from `one`: a third independent, a third a version and a small
+/// edit of it (the near misses where orders differ), a third a version
+/// and a rewriting `same` expects to be equal (where parsers disagree on
+/// what is the same version).
+fn pairs(
+    seed: u64,
+    one: impl Fn(&mut Rng) -> String,
+    same: impl Fn(&mut Rng, &str) -> String,
+    alphabet: &[&str],
+) -> Vec<(String, String)> {
     let mut rng = Rng(seed);
     (0..PAIRS)
         .map(|_| {
             let a = one(&mut rng);
-            let b = if rng.below(2) == 0 {
-                one(&mut rng)
-            } else {
-                let mut chars: Vec<String> = a.chars().map(String::from).collect();
-                let at = rng.below(chars.len() + 1);
-                match rng.below(3) {
-                    0 => chars.insert(at, rng.pick(alphabet).to_string()),
-                    1 if at < chars.len() => {
-                        chars[at] = rng.pick(alphabet).to_string();
+            let b = match rng.below(3) {
+                0 => one(&mut rng),
+                1 => same(&mut rng, &a),
+                _ => {
+                    let mut chars: Vec<String> = a.chars().map(String::from).collect();
+                    let at = rng.below(chars.len() + 1);
+                    match rng.below(3) {
+                        0 => chars.insert(at, rng.pick(alphabet).to_string()),
+                        1 if at < chars.len() => {
+                            chars[at] = rng.pick(alphabet).to_string();
+                        }
+                        _ if at < chars.len() => {
+                            chars.remove(at);
+                        }
+                        _ => chars.push(rng.pick(alphabet).to_string()),
                     }
-                    _ if at < chars.len() => {
-                        chars.remove(at);
-                    }
-                    _ => chars.push(rng.pick(alphabet).to_string()),
+                    chars.concat()
                 }
-                chars.concat()
             };
             (a, b)
         })
         .collect()
+}
+
+/// `s` with a `0` before one of its digit runs (`1.2` → `1.02`).
+fn zero_pad(rng: &mut Rng, s: &str) -> String {
+    let starts: Vec<usize> = s
+        .char_indices()
+        .filter(|(i, c)| c.is_ascii_digit() && !s[..*i].ends_with(|p: char| p.is_ascii_digit()))
+        .map(|(i, _)| i)
+        .collect();
+    if starts.is_empty() {
+        return s.to_string();
+    }
+    let at = starts[rng.below(starts.len())];
+    format!("{}0{}", &s[..at], &s[at..])
 }
 
 fn tokens(rng: &mut Rng, parts: &[&str], max: usize) -> String {
@@ -205,7 +250,12 @@ fn dpkg_order_is_dpkgs() {
         status.success(),
         "building the libdpkg oracle failed (needs gcc and libdpkg-dev)"
     );
-    let pairs = pairs(0xd9c6, dpkg_version, DPKG_PARTS);
+    let same = |rng: &mut Rng, a: &str| match rng.below(3) {
+        0 if !a.contains(':') => format!("0:{}", a.trim_start()),
+        1 if !a.contains('-') => format!("{}-0", a.trim_end()),
+        _ => zero_pad(rng, a),
+    };
+    let pairs = pairs(0xd9c6, dpkg_version, same, DPKG_PARTS);
     let oracle = ask(Command::new(&bin), &pairs);
     compare_with("dpkg", &pairs, &oracle, |a, b| {
         Some(
@@ -258,7 +308,11 @@ fn rpm_version(rng: &mut Rng) -> String {
 
 #[test]
 fn rpm_order_is_rpms() {
-    let pairs = pairs(0x59a1, rpm_version, RPM_PARTS);
+    let same = |rng: &mut Rng, a: &str| match rng.below(2) {
+        0 if !a.contains(':') => format!("0:{a}"),
+        _ => zero_pad(rng, a),
+    };
+    let pairs = pairs(0x59a1, rpm_version, same, RPM_PARTS);
     let mut cmd = Command::new("/usr/bin/python3");
     cmd.arg(repo_root().join("tools/version-oracle/oracle.py"))
         .arg("rpm");
@@ -356,7 +410,12 @@ fn pep440_version(rng: &mut Rng) -> String {
 
 #[test]
 fn pep440_order_is_packagings() {
-    let pairs = pairs(0x9e44, pep440_version, PEP440_EDITS);
+    let same = |rng: &mut Rng, a: &str| match rng.below(3) {
+        0 => a.to_uppercase(),
+        1 => a.replacen('.', ".0.", 1).replace("..", "."),
+        _ => zero_pad(rng, a),
+    };
+    let pairs = pairs(0x9e44, pep440_version, same, PEP440_EDITS);
     let mut cmd = Command::new("/usr/bin/python3");
     cmd.arg(repo_root().join("tools/version-oracle/oracle.py"))
         .arg("pep440");
@@ -366,6 +425,188 @@ fn pep440_order_is_packagings() {
             pep440::Version::parse(a)
                 .ok()?
                 .cmp(&pep440::Version::parse(b).ok()?),
+        )
+    });
+}
+
+const SEMVER_PARTS: &[&str] = &[
+    "0",
+    "1",
+    "2",
+    "9",
+    "10",
+    "01",
+    "123",
+    "9007199254740991",
+    "9007199254740992",
+    "99999999999999999999",
+    ".",
+    "-",
+    "+",
+    "a",
+    "alpha",
+    "beta",
+    "rc",
+    "x-y",
+    "A",
+    "Z",
+    "v",
+    "=",
+    " ",
+    "incompatible",
+    "20191109021931",
+    "daa7c04131f5",
+];
+
+/// A semantic version with prefix `v`: three in four valid by SemVer
+/// 2.0 (`short` allows Go's `v1` and `v1.2` too), the rest with one of
+/// the mistakes real tags make.
+fn semver_version(rng: &mut Rng, v: &str, short: bool) -> String {
+    let num = |rng: &mut Rng| {
+        rng.pick(&[
+            "0",
+            "0",
+            "1",
+            "1",
+            "2",
+            "3",
+            "9",
+            "10",
+            "123",
+            "9007199254740991",
+        ])
+        .to_string()
+    };
+    let ident = |rng: &mut Rng| {
+        rng.pick(&[
+            "alpha",
+            "beta",
+            "rc",
+            "0",
+            "1",
+            "2",
+            "11",
+            "x-y",
+            "-",
+            "A",
+            "a1",
+            "1a",
+            "99999999999999999999",
+            "99999999999999999998",
+            "9007199254740991",
+            "9007199254740990",
+            "20191109021931",
+            "daa7c04131f5",
+        ])
+        .to_string()
+    };
+    let mut s = format!("{v}{}", num(rng));
+    let parts = if short { rng.below(3) } else { 2 };
+    for _ in 0..parts {
+        s.push('.');
+        s.push_str(&num(rng));
+    }
+    if parts == 2 && rng.below(2) == 0 {
+        s.push('-');
+        for i in 0..1 + rng.below(4) {
+            if i > 0 {
+                s.push('.');
+            }
+            s.push_str(&ident(rng));
+        }
+    }
+    if parts == 2 && rng.below(4) == 0 {
+        s.push('+');
+        s.push_str(rng.pick(&["incompatible", "build.1", "001", "x-y.z"]));
+    }
+    if rng.below(4) == 0 {
+        // One of the mistakes: a leading zero, an empty identifier, a
+        // missing part, a stray character, a too-large number.
+        s = match rng.below(5) {
+            0 => zero_pad(rng, &s),
+            1 => s.replacen('.', "..", 1),
+            2 => s.rsplit_once('.').map_or(s.clone(), |(a, _)| a.to_string()),
+            3 => format!("{s}{}", rng.pick(&["-", "+", "_", " x", "-01", "+"])),
+            _ => s.replacen("9007199254740991", "9007199254740992", 1),
+        };
+    }
+    s
+}
+
+#[test]
+fn go_order_is_x_mod_semvers() {
+    let bin = Path::new(env!("CARGO_TARGET_TMPDIR")).join("gosemver");
+    let status = Command::new("go")
+        .args(["build", "-o"])
+        .arg(&bin)
+        .arg(".")
+        .current_dir(repo_root().join("tools/version-oracle/gosemver"))
+        .env("GOPATH", "/usr/share/gocode")
+        .env("GO111MODULE", "off")
+        .env(
+            "GOCACHE",
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("go-cache"),
+        )
+        .status()
+        .expect("go (see tools/test-deps.sh)");
+    assert!(status.success(), "building the x/mod/semver oracle failed");
+    let one = |rng: &mut Rng| {
+        let v = if rng.below(20) == 0 {
+            rng.pick(&["", "V"])
+        } else {
+            "v"
+        };
+        semver_version(rng, v, true)
+    };
+    let same = |rng: &mut Rng, a: &str| {
+        if a.contains('+') {
+            a.split('+').next().unwrap_or(a).to_string()
+        } else {
+            format!("{a}+{}", rng.pick(&["incompatible", "meta.1"]))
+        }
+    };
+    let pairs = pairs(0x6051, one, same, SEMVER_PARTS);
+    let oracle = ask(Command::new(&bin), &pairs);
+    compare_with("x/mod/semver", &pairs, &oracle, |a, b| {
+        Some(go::compare(a, b))
+    });
+}
+
+#[test]
+fn npm_order_is_npm_semvers() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("npm-semver");
+    if !dir.join("node_modules/semver/package.json").exists() {
+        let status = Command::new("npm")
+            .args(["install", "--no-audit", "--no-fund", "--silent", "--prefix"])
+            .arg(&dir)
+            .arg("semver@7.8.6")
+            .status()
+            .expect("npm");
+        assert!(
+            status.success(),
+            "installing semver@7.8.6 from the npm registry failed"
+        );
+    }
+    let one = |rng: &mut Rng| {
+        let v = rng.pick(&["", "", "", "", "v", " ", "=", "\u{a0}"]);
+        semver_version(rng, v, false)
+    };
+    let same = |rng: &mut Rng, a: &str| match rng.below(3) {
+        0 => format!("v{}", a.trim()),
+        1 => format!(" {a}\u{3000}"),
+        _ if !a.contains('+') => format!("{a}+{}", rng.pick(&["build.7", "x"])),
+        _ => a.split('+').next().unwrap_or(a).to_string(),
+    };
+    let pairs = pairs(0x4e9d, one, same, SEMVER_PARTS);
+    let mut cmd = Command::new("node");
+    cmd.arg(repo_root().join("tools/version-oracle/npm-semver.js"))
+        .arg(&dir);
+    let oracle = ask(cmd, &pairs);
+    compare_with("npm semver", &pairs, &oracle, |a, b| {
+        Some(
+            npm::Version::parse(a)
+                .ok()?
+                .cmp(&npm::Version::parse(b).ok()?),
         )
     });
 }

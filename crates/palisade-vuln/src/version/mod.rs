@@ -4,5 +4,7 @@
 //! dpkg, `1.0rc1` before `1.0` to pip, and `1.0^git1` after `1.0` to rpm.
 
 pub mod dpkg;
+pub mod go;
+pub mod npm;
 pub mod pep440;
 pub mod rpm;
