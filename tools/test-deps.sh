@@ -7,7 +7,8 @@
 # - the package managers' own version orders for
 #   crates/palisade-vuln/tests/version_oracles.rs: libdpkg (built against
 #   with gcc and pkg-config), python3-rpm, python3-packaging,
-#   golang-golang-x-mod-dev (npm's semver comes from the npm registry).
+#   golang-golang-x-mod-dev, Maven's maven-artifact jar and a JDK (npm's
+#   semver comes from the npm registry).
 set -euo pipefail
 need=()
 command -v go >/dev/null || need+=(golang-go)
@@ -23,6 +24,8 @@ command -v pkg-config >/dev/null || need+=(pkg-config)
 /usr/bin/python3 -c 'import packaging.version' 2>/dev/null || need+=(python3-packaging)
 [ -d /usr/share/gocode/src/golang.org/x/mod/semver ] || need+=(golang-golang-x-mod-dev)
 command -v npm >/dev/null || need+=(npm)
+command -v javac >/dev/null || need+=(default-jdk-headless)
+[ -f /usr/share/maven/lib/maven-artifact-3.x.jar ] || need+=(maven)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo=sudo

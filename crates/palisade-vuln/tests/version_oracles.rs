@@ -9,7 +9,7 @@
 //! installs the Debian ones.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-use palisade_vuln::version::{dpkg, go, npm, pep440, rpm};
+use palisade_vuln::version::{dpkg, go, maven, npm, pep440, rpm};
 use std::cmp::Ordering;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -608,5 +608,76 @@ fn npm_order_is_npm_semvers() {
                 .ok()?
                 .cmp(&npm::Version::parse(b).ok()?),
         )
+    });
+}
+
+const MAVEN_PARTS: &[&str] = &[
+    "0",
+    "1",
+    "2",
+    "9",
+    "10",
+    "01",
+    "007",
+    "123",
+    "2147483648",
+    "99999999999999999999",
+    ".",
+    "-",
+    "alpha",
+    "a",
+    "beta",
+    "b",
+    "milestone",
+    "m",
+    "rc",
+    "cr",
+    "snapshot",
+    "SNAPSHOT",
+    "ga",
+    "final",
+    "release",
+    "sp",
+    "foo",
+    "x",
+    "Final",
+    "RC",
+    "jre",
+    "Ü",
+];
+
+fn maven_version(rng: &mut Rng) -> String {
+    tokens(rng, MAVEN_PARTS, 8)
+}
+
+#[test]
+fn maven_order_is_comparable_versions() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("maven-cmp");
+    let jar = "/usr/share/maven/lib/maven-artifact-3.x.jar";
+    let status = Command::new("javac")
+        .arg("-d")
+        .arg(&dir)
+        .args(["-cp", jar])
+        .arg(repo_root().join("tools/version-oracle/maven/MavenCmp.java"))
+        .status()
+        .expect("javac (see tools/test-deps.sh)");
+    assert!(
+        status.success(),
+        "compiling the ComparableVersion oracle failed"
+    );
+    let same = |rng: &mut Rng, a: &str| match rng.below(4) {
+        0 => a.to_uppercase(),
+        1 => format!("{a}.0"),
+        2 => format!("{a}-ga"),
+        _ => zero_pad(rng, a),
+    };
+    let pairs = pairs(0x3a7e, maven_version, same, MAVEN_PARTS);
+    let mut cmd = Command::new("java");
+    cmd.arg("-cp")
+        .arg(format!("{}:{jar}", dir.display()))
+        .arg("MavenCmp");
+    let oracle = ask(cmd, &pairs);
+    compare_with("ComparableVersion", &pairs, &oracle, |a, b| {
+        Some(maven::Version::parse(a).cmp(&maven::Version::parse(b)))
     });
 }

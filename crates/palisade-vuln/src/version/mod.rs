@@ -5,6 +5,7 @@
 
 pub mod dpkg;
 pub mod go;
+pub mod maven;
 pub mod npm;
 pub mod pep440;
 pub mod rpm;
