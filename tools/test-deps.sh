@@ -7,7 +7,7 @@
 # - the package managers' own version orders for
 #   crates/palisade-vuln/tests/version_oracles.rs: libdpkg (built against
 #   with gcc and pkg-config), python3-rpm, python3-packaging,
-#   golang-golang-x-mod-dev, Maven's maven-artifact jar and a JDK (npm's
+#   golang-golang-x-mod-dev, Maven's maven-artifact jar and a JDK, ruby (npm's
 #   semver comes from the npm registry).
 set -euo pipefail
 need=()
@@ -26,6 +26,7 @@ command -v pkg-config >/dev/null || need+=(pkg-config)
 command -v npm >/dev/null || need+=(npm)
 command -v javac >/dev/null || need+=(default-jdk-headless)
 [ -f /usr/share/maven/lib/maven-artifact-3.x.jar ] || need+=(maven)
+command -v ruby >/dev/null || need+=(ruby)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo=sudo

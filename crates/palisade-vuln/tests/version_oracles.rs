@@ -9,7 +9,7 @@
 //! installs the Debian ones.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-use palisade_vuln::version::{dpkg, go, maven, npm, pep440, rpm};
+use palisade_vuln::version::{dpkg, go, maven, npm, pep440, rpm, rubygems};
 use std::cmp::Ordering;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -679,5 +679,91 @@ fn maven_order_is_comparable_versions() {
     let oracle = ask(cmd, &pairs);
     compare_with("ComparableVersion", &pairs, &oracle, |a, b| {
         Some(maven::Version::parse(a).cmp(&maven::Version::parse(b)))
+    });
+}
+
+const GEM_PARTS: &[&str] = &[
+    "0",
+    "1",
+    "2",
+    "9",
+    "10",
+    "01",
+    "007",
+    "123",
+    "99999999999999999999",
+    ".",
+    "-",
+    "a",
+    "b",
+    "pre",
+    "rc",
+    "alpha",
+    "beta",
+    "A",
+    "Z",
+    "x",
+    " ",
+    "_",
+];
+
+fn gem_version(rng: &mut Rng) -> String {
+    // Mostly well formed: numbers and letters joined by `.`, sometimes a
+    // `-` part; the near-miss edits make the malformed ones.
+    let seg = |rng: &mut Rng| {
+        rng.pick(&[
+            "0",
+            "1",
+            "2",
+            "10",
+            "01",
+            "123",
+            "99999999999999999999",
+            "a",
+            "b",
+            "pre",
+            "rc1",
+            "alpha",
+            "Z",
+            "0a",
+            "b2",
+        ])
+        .to_string()
+    };
+    let mut s = String::from(rng.pick(&["", "", "", "", " "]));
+    s.push_str(rng.pick(&["0", "1", "2", "10", "01", "123"]));
+    for _ in 0..rng.below(5) {
+        s.push('.');
+        s.push_str(&seg(rng));
+    }
+    if rng.below(4) == 0 {
+        s.push('-');
+        s.push_str(&seg(rng));
+        if rng.below(2) == 0 {
+            s.push('.');
+            s.push_str(&seg(rng));
+        }
+    }
+    s.push_str(rng.pick(&["", "", "", "", " "]));
+    s
+}
+
+#[test]
+fn rubygems_order_is_gem_versions() {
+    let same = |rng: &mut Rng, a: &str| match rng.below(3) {
+        0 => format!("{}.0", a.trim_end()),
+        1 => format!(" {a} "),
+        _ => zero_pad(rng, a),
+    };
+    let pairs = pairs(0x6e3d, gem_version, same, GEM_PARTS);
+    let mut cmd = Command::new("ruby");
+    cmd.arg(repo_root().join("tools/version-oracle/rubygems.rb"));
+    let oracle = ask(cmd, &pairs);
+    compare_with("Gem::Version", &pairs, &oracle, |a, b| {
+        Some(
+            rubygems::Version::parse(a)
+                .ok()?
+                .cmp(&rubygems::Version::parse(b).ok()?),
+        )
     });
 }

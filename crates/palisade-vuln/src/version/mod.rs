@@ -9,3 +9,4 @@ pub mod maven;
 pub mod npm;
 pub mod pep440;
 pub mod rpm;
+pub mod rubygems;
