@@ -1,9 +1,12 @@
 //! Vulnerability matching for Palisade's supply-chain layer.
 //!
 //! So far: [`version`], the version orderings of the package ecosystems
-//! advisories are written for, each the package manager's own (proved
-//! against it in `tests/version_oracles.rs`). The OSV database, CVSS and
-//! the vulnerability gate build on them.
+//! advisories are written for, each the package manager's own: dpkg, rpm,
+//! PEP 440, Go, npm, Maven and RubyGems proved against the real
+//! implementation in `tests/version_oracles.rs`; apk, NuGet and crates.io
+//! against their documented orders (no reference implementation runs
+//! here for apk and NuGet; crates.io uses Cargo's own `semver` crate).
+//! The OSV database, CVSS and the vulnerability gate build on them.
 #![deny(
     clippy::panic,
     clippy::unwrap_used,
