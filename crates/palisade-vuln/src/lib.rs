@@ -6,7 +6,11 @@
 //! implementation in `tests/version_oracles.rs`; apk, NuGet and crates.io
 //! against their documented orders (no reference implementation runs
 //! here for apk and NuGet; crates.io uses Cargo's own `semver` crate).
-//! The OSV database, CVSS and the vulnerability gate build on them.
+//! [`osv`] reads OSV advisories; [`matching`] decides, by OSV's
+//! evaluation algorithm under those orders, whether a package version is
+//! affected and which fixed version to move to. The database (import,
+//! update, index), CVSS scoring, catalogers and the gate are still to
+//! come (issue 12).
 #![deny(
     clippy::panic,
     clippy::unwrap_used,
@@ -14,4 +18,6 @@
     clippy::indexing_slicing
 )]
 
+pub mod matching;
+pub mod osv;
 pub mod version;
