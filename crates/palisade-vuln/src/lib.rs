@@ -8,8 +8,10 @@
 //! here for apk and NuGet; crates.io uses Cargo's own `semver` crate).
 //! [`osv`] reads OSV advisories; [`matching`] decides, by OSV's
 //! evaluation algorithm under those orders, whether a package version is
-//! affected and which fixed version to move to. The database (import,
-//! update, index), CVSS scoring, catalogers and the gate are still to
+//! affected and which fixed version to move to. [`severity`] scores CVSS
+//! v2/v3/v4 vectors (proved against Red Hat's `cvss` in
+//! `tests/cvss_oracle.rs`) and bands them for the gate. The database
+//! (import, update, index), catalogers and the gate itself are still to
 //! come (issue 12).
 #![deny(
     clippy::panic,
@@ -20,4 +22,5 @@
 
 pub mod matching;
 pub mod osv;
+pub mod severity;
 pub mod version;

@@ -40,6 +40,20 @@ pub struct Advisory {
     /// Links.
     #[serde(default)]
     pub references: Vec<Reference>,
+    /// The source database's own rating (`database_specific.severity`:
+    /// GitHub's `CRITICAL` … `LOW`), when it gives one.
+    #[serde(default, rename = "database_specific", deserialize_with = "rating")]
+    pub database_severity: Option<String>,
+}
+
+/// `database_specific.severity` when it is a string; anything else in
+/// `database_specific` is not needed.
+fn rating<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let v: Option<serde_json::Value> = Option::deserialize(d)?;
+    Ok(v.as_ref()
+        .and_then(|v| v.get("severity"))
+        .and_then(|s| s.as_str())
+        .map(str::to_string))
 }
 
 /// A severity score.
