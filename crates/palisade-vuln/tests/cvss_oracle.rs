@@ -69,12 +69,12 @@ fn vector(rng: &mut Rng) -> String {
         .iter()
         .map(|(k, vs)| format!("{k}:{}", rng.pick(vs)))
         .collect();
-    if metrics.len() == 11 && rng.next() % 3 == 0 {
+    if metrics.len() == 11 && rng.next().is_multiple_of(3) {
         parts.push(format!("E:{}", rng.pick(&["X", "A", "P", "U"])));
     }
-    if rng.next() % 50 == 0 {
+    if rng.next().is_multiple_of(50) {
         // A broken vector: a metric missing or a bad value.
-        if rng.next() % 2 == 0 {
+        if rng.next().is_multiple_of(2) {
             parts.pop();
         } else {
             parts[0] = "AV:Q".into();
