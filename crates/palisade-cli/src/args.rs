@@ -29,6 +29,8 @@ pub enum Command {
     Watch(crate::watch_cmd::WatchArgs),
     /// Gatekeeper policies: run their test suites (`palisade policy test`).
     Policy(crate::policy_cmd::PolicyArgs),
+    /// The offline vulnerability database: import OSV advisories, show its status.
+    Db(crate::db_cmd::DbArgs),
 }
 
 #[derive(Debug, Args)]

@@ -7,6 +7,7 @@
 
 mod admit_cmd;
 mod args;
+mod db_cmd;
 mod install_cmd;
 mod policy_cmd;
 mod rules_cmd;
@@ -35,6 +36,7 @@ fn main() -> ExitCode {
         Command::Install(args) => install_cmd::run(args),
         Command::Watch(args) => watch_cmd::run(args),
         Command::Policy(args) => policy_cmd::run(args),
+        Command::Db(args) => db_cmd::run(args),
     };
     match result {
         Ok(code) => code,

@@ -20,6 +20,7 @@
     clippy::indexing_slicing
 )]
 
+pub mod db;
 pub mod matching;
 pub mod osv;
 pub mod severity;
