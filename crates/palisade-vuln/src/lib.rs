@@ -20,6 +20,7 @@
     clippy::indexing_slicing
 )]
 
+pub mod aliases;
 pub mod db;
 pub mod matching;
 pub mod osv;
