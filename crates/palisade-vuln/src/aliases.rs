@@ -111,7 +111,7 @@ pub fn group(advisories: &[&Advisory]) -> Vec<Group> {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
 
     fn adv(id: &str, aliases: &[&str]) -> Advisory {
