@@ -3,8 +3,10 @@
 //! binaries), each package with its purl and the file that declared it.
 //!
 //! So far: [`dpkg`] (Debian and Ubuntu's `status` database and distroless
-//! `status.d/`), [`os_release`] and [`purl`]. Recall is checked against
-//! `dpkg-query` itself in `tests/dpkg_query.rs`.
+//! `status.d/`), [`cargo_lock`], [`os_release`] and [`purl`]. Recall is
+//! checked against `dpkg-query` itself in `tests/dpkg_query.rs` and
+//! against the lockfile read by another TOML parser in
+//! `tests/cargo_lock.rs`.
 #![deny(
     clippy::panic,
     clippy::unwrap_used,
@@ -12,6 +14,7 @@
     clippy::indexing_slicing
 )]
 
+pub mod cargo_lock;
 pub mod control;
 pub mod dpkg;
 pub mod os_release;
