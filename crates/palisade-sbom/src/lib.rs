@@ -3,10 +3,11 @@
 //! binaries), each package with its purl and the file that declared it.
 //!
 //! So far: [`dpkg`] (Debian and Ubuntu's `status` database and distroless
-//! `status.d/`), [`cargo_lock`], [`os_release`] and [`purl`]. Recall is
-//! checked against `dpkg-query` itself in `tests/dpkg_query.rs` and
-//! against the lockfile read by another TOML parser in
-//! `tests/cargo_lock.rs`.
+//! `status.d/`), [`cargo_lock`], [`go_binary`] (Go 1.18+ build
+//! information), [`os_release`] and [`purl`]. Recall is checked against
+//! `dpkg-query` itself in `tests/dpkg_query.rs`, the lockfile read by
+//! another TOML parser in `tests/cargo_lock.rs`, and `go version -m` in
+//! `tests/go_binary.rs`.
 #![deny(
     clippy::panic,
     clippy::unwrap_used,
@@ -17,6 +18,7 @@
 pub mod cargo_lock;
 pub mod control;
 pub mod dpkg;
+pub mod go_binary;
 pub mod os_release;
 pub mod purl;
 
