@@ -31,6 +31,8 @@ pub enum Command {
     Policy(crate::policy_cmd::PolicyArgs),
     /// The offline vulnerability database: import OSV advisories, show its status.
     Db(crate::db_cmd::DbArgs),
+    /// The software inventory of a directory or root filesystem (CycloneDX, SPDX, JSON, table).
+    Sbom(crate::sbom_cmd::SbomArgs),
 }
 
 #[derive(Debug, Args)]

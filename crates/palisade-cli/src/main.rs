@@ -11,6 +11,7 @@ mod db_cmd;
 mod install_cmd;
 mod policy_cmd;
 mod rules_cmd;
+mod sbom_cmd;
 mod serve_cmd;
 mod watch_cmd;
 
@@ -37,6 +38,7 @@ fn main() -> ExitCode {
         Command::Watch(args) => watch_cmd::run(args),
         Command::Policy(args) => policy_cmd::run(args),
         Command::Db(args) => db_cmd::run(args),
+        Command::Sbom(args) => sbom_cmd::run(args),
     };
     match result {
         Ok(code) => code,

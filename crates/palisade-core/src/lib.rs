@@ -22,6 +22,7 @@ mod rule;
 pub mod secrets_config;
 mod severity;
 pub mod suppress;
+pub mod time;
 
 pub use config::{Config, ConfigError, PssLevel, PssVersion};
 pub use finding::{

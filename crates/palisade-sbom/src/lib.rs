@@ -17,10 +17,13 @@
 
 pub mod cargo_lock;
 pub mod control;
+pub mod cyclonedx;
 pub mod dpkg;
 pub mod go_binary;
+pub mod inventory;
 pub mod os_release;
 pub mod purl;
+pub mod spdx;
 
 use std::path::PathBuf;
 
