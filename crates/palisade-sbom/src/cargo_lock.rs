@@ -29,15 +29,8 @@ pub fn catalog(path: &Path) -> Result<Vec<Package>, Error> {
         path: path.to_path_buf(),
         message,
     };
-    let len = std::fs::metadata(path)
-        .map_err(|e| err(e.to_string()))?
-        .len();
-    if len > MAX_LOCK_BYTES {
-        return Err(err(format!(
-            "{len} bytes, more than the {MAX_LOCK_BYTES} allowed"
-        )));
-    }
-    let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
+    let text = String::from_utf8(crate::read_capped(path, MAX_LOCK_BYTES)?)
+        .map_err(|e| err(e.to_string()))?;
     let lock: Lock = toml::from_str(&text).map_err(|e| err(e.to_string()))?;
     Ok(lock
         .package

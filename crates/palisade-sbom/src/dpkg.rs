@@ -45,15 +45,7 @@ fn read_into(
         path: path.to_path_buf(),
         message,
     };
-    let len = std::fs::metadata(path)
-        .map_err(|e| err(e.to_string()))?
-        .len();
-    if len > MAX_STATUS_BYTES {
-        return Err(err(format!(
-            "{len} bytes, more than the {MAX_STATUS_BYTES} allowed"
-        )));
-    }
-    let bytes = std::fs::read(path).map_err(|e| err(e.to_string()))?;
+    let bytes = crate::read_capped(path, MAX_STATUS_BYTES)?;
     let text = String::from_utf8_lossy(&bytes);
     let paragraphs =
         control::parse(&text).map_err(|e| err(format!("line {}: {}", e.line, e.message)))?;

@@ -127,19 +127,7 @@ fn module_purl(path: &str, version: &str) -> String {
 /// The modules compiled into the executable at `path` (with `stdlib` at
 /// the Go version); empty when it is not a Go 1.18+ executable.
 pub fn catalog(path: &Path) -> Result<Vec<Package>, Error> {
-    let err = |message: String| Error {
-        path: path.to_path_buf(),
-        message,
-    };
-    let len = std::fs::metadata(path)
-        .map_err(|e| err(e.to_string()))?
-        .len();
-    if len > MAX_BINARY_BYTES {
-        return Err(err(format!(
-            "{len} bytes, more than the {MAX_BINARY_BYTES} allowed"
-        )));
-    }
-    let bytes = std::fs::read(path).map_err(|e| err(e.to_string()))?;
+    let bytes = crate::read_capped(path, MAX_BINARY_BYTES)?;
     let Some(info) = read(&bytes) else {
         return Ok(Vec::new());
     };

@@ -49,6 +49,21 @@ pub struct Package {
     pub licenses: Vec<String>,
 }
 
+/// Reads `path` whole if it is at most `max` bytes.
+pub(crate) fn read_capped(path: &std::path::Path, max: u64) -> Result<Vec<u8>, Error> {
+    let err = |message: String| Error {
+        path: path.to_path_buf(),
+        message,
+    };
+    let len = std::fs::metadata(path)
+        .map_err(|e| err(e.to_string()))?
+        .len();
+    if len > max {
+        return Err(err(format!("{len} bytes, more than the {max} allowed")));
+    }
+    std::fs::read(path).map_err(|e| err(e.to_string()))
+}
+
 /// Why an input could not be read.
 #[derive(Debug, thiserror::Error)]
 #[error("{path}: {message}")]

@@ -6,6 +6,28 @@
 //! [`Ecosystem`] names them as OSV does; [`compare`] orders two versions
 //! under one.
 
+/// `PartialOrd`, `PartialEq` and `Eq` from a type's `Ord`: versions are
+/// equal when their order says so (`1.0` and `1.0.0` to Maven), not when
+/// their fields are.
+macro_rules! order_by_cmp {
+    ($t:ty) => {
+        impl PartialOrd for $t {
+            fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+                Some(self.cmp(other))
+            }
+        }
+
+        impl PartialEq for $t {
+            fn eq(&self, other: &Self) -> bool {
+                self.cmp(other) == std::cmp::Ordering::Equal
+            }
+        }
+
+        impl Eq for $t {}
+    };
+}
+pub(crate) use order_by_cmp;
+
 pub mod apk;
 pub mod cargo;
 pub mod dpkg;
