@@ -1,10 +1,10 @@
 //! Everything the catalogers find in a directory or root filesystem:
-//! the dpkg database at its root, every `Cargo.lock`, every Go
+//! the dpkg and apk databases at its root, every `Cargo.lock`, every Go
 //! executable. The walk follows no links, skips pseudo-filesystems and
 //! stops at its limits, saying so; a file that cannot be read is an
 //! error naming it and the walk goes on.
 
-use crate::{Error, Package, cargo_lock, dpkg, go_binary, os_release};
+use crate::{Error, Package, apk, cargo_lock, dpkg, go_binary, os_release};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -28,9 +28,11 @@ pub fn inventory(root: &Path) -> Inventory {
         distro: os_release::of_root(root),
         ..Inventory::default()
     };
-    match dpkg::catalog(root) {
-        Ok(p) => inv.packages.extend(p),
-        Err(e) => inv.errors.push(e),
+    for found in [dpkg::catalog(root), apk::catalog(root)] {
+        match found {
+            Ok(p) => inv.packages.extend(p),
+            Err(e) => inv.errors.push(e),
+        }
     }
     let mut stack = vec![root.to_path_buf()];
     let mut seen = 0usize;

@@ -3,7 +3,7 @@
 //! binaries), each package with its purl and the file that declared it.
 //!
 //! So far: [`dpkg`] (Debian and Ubuntu's `status` database and distroless
-//! `status.d/`), [`cargo_lock`], [`go_binary`] (Go 1.18+ build
+//! `status.d/`), [`apk`] (Alpine's installed database), [`cargo_lock`], [`go_binary`] (Go 1.18+ build
 //! information), [`os_release`] and [`purl`]. Recall is checked against
 //! `dpkg-query` itself in `tests/dpkg_query.rs`, the lockfile read by
 //! another TOML parser in `tests/cargo_lock.rs`, and `go version -m` in
@@ -15,6 +15,7 @@
     clippy::indexing_slicing
 )]
 
+pub mod apk;
 pub mod cargo_lock;
 pub mod control;
 pub mod cyclonedx;
