@@ -88,7 +88,7 @@ fn inventories_validate_as_cyclonedx_and_spdx() {
         );
         assert_eq!(code(&o), 0, "{}", out(&o));
         let v = Command::new("python3")
-            .arg(repo().join("tools/version-oracle/sbom_validate.py"))
+            .arg(repo().join("tools/oracles/sbom_validate.py"))
             .arg(&lib)
             .arg(fmt)
             .arg(&path)

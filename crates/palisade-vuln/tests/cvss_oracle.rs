@@ -98,7 +98,7 @@ fn base_scores_agree_with_red_hats_cvss() {
     let mut rng = Rng(0xc5_55);
     let vectors: Vec<String> = (0..40_000).map(|_| vector(&mut rng)).collect();
     let mut child = Command::new("python3")
-        .arg(repo_root().join("tools/version-oracle/cvss_score.py"))
+        .arg(repo_root().join("tools/oracles/cvss_score.py"))
         .arg(&lib)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

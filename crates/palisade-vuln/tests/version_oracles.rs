@@ -242,7 +242,7 @@ fn dpkg_order_is_dpkgs() {
         .arg(format!(
             "gcc -O2 -o '{}' '{}' $(pkg-config --cflags libdpkg) -ldpkg -lmd -lz -llzma -lzstd -lbz2",
             bin.display(),
-            repo_root().join("tools/version-oracle/dpkg.c").display()
+            repo_root().join("tools/oracles/dpkg.c").display()
         ))
         .status()
         .expect("sh");
@@ -314,7 +314,7 @@ fn rpm_order_is_rpms() {
     };
     let pairs = pairs(0x59a1, rpm_version, same, RPM_PARTS);
     let mut cmd = Command::new("/usr/bin/python3");
-    cmd.arg(repo_root().join("tools/version-oracle/oracle.py"))
+    cmd.arg(repo_root().join("tools/oracles/oracle.py"))
         .arg("rpm");
     let oracle = ask(cmd, &pairs);
     compare_with("rpm", &pairs, &oracle, |a, b| {
@@ -417,7 +417,7 @@ fn pep440_order_is_packagings() {
     };
     let pairs = pairs(0x9e44, pep440_version, same, PEP440_EDITS);
     let mut cmd = Command::new("/usr/bin/python3");
-    cmd.arg(repo_root().join("tools/version-oracle/oracle.py"))
+    cmd.arg(repo_root().join("tools/oracles/oracle.py"))
         .arg("pep440");
     let oracle = ask(cmd, &pairs);
     compare_with("packaging", &pairs, &oracle, |a, b| {
@@ -540,7 +540,7 @@ fn go_order_is_x_mod_semvers() {
         .args(["build", "-o"])
         .arg(&bin)
         .arg(".")
-        .current_dir(repo_root().join("tools/version-oracle/gosemver"))
+        .current_dir(repo_root().join("tools/oracles/gosemver"))
         .env("GOPATH", "/usr/share/gocode")
         .env("GO111MODULE", "off")
         .env(
@@ -599,7 +599,7 @@ fn npm_order_is_npm_semvers() {
     };
     let pairs = pairs(0x4e9d, one, same, SEMVER_PARTS);
     let mut cmd = Command::new("node");
-    cmd.arg(repo_root().join("tools/version-oracle/npm-semver.js"))
+    cmd.arg(repo_root().join("tools/oracles/npm-semver.js"))
         .arg(&dir);
     let oracle = ask(cmd, &pairs);
     compare_with("npm semver", &pairs, &oracle, |a, b| {
@@ -658,7 +658,7 @@ fn maven_order_is_comparable_versions() {
         .arg("-d")
         .arg(&dir)
         .args(["-cp", jar])
-        .arg(repo_root().join("tools/version-oracle/maven/MavenCmp.java"))
+        .arg(repo_root().join("tools/oracles/maven/MavenCmp.java"))
         .status()
         .expect("javac (see tools/test-deps.sh)");
     assert!(
@@ -757,7 +757,7 @@ fn rubygems_order_is_gem_versions() {
     };
     let pairs = pairs(0x6e3d, gem_version, same, GEM_PARTS);
     let mut cmd = Command::new("ruby");
-    cmd.arg(repo_root().join("tools/version-oracle/rubygems.rb"));
+    cmd.arg(repo_root().join("tools/oracles/rubygems.rb"));
     let oracle = ask(cmd, &pairs);
     compare_with("Gem::Version", &pairs, &oracle, |a, b| {
         Some(
