@@ -27,6 +27,20 @@ pub enum DbCommand {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// Download osv.dev's per-ecosystem dumps (`BASE/ECOSYSTEM/all.zip`) and
+    /// import them. Exits 2 if any ecosystem failed (each is named).
+    Update {
+        /// Where the dumps are: osv.dev's bucket, or a mirror.
+        #[arg(long, default_value = palisade_vuln::update::DEFAULT_BASE_URL)]
+        base_url: String,
+        /// An ecosystem to fetch (repeatable). Default: Alpine, crates.io,
+        /// Debian, Go, Maven, npm, NuGet, PyPI, RubyGems, Ubuntu.
+        #[arg(long = "ecosystem")]
+        ecosystems: Vec<String>,
+        /// Seconds one download may take.
+        #[arg(long, default_value_t = 600)]
+        timeout: u64,
+    },
     /// Show what the database holds, from where, and how old it is.
     Status {
         /// Output format: table or json.
@@ -76,6 +90,54 @@ pub fn run(args: DbArgs) -> CliResult {
                 }
             );
             Ok(ExitCode::from(if got.rejected.is_empty() { 0 } else { 2 }))
+        }
+        DbCommand::Update {
+            base_url,
+            ecosystems,
+            timeout,
+        } => {
+            let ecosystems = if ecosystems.is_empty() {
+                palisade_vuln::update::DEFAULT_ECOSYSTEMS
+                    .iter()
+                    .map(|e| e.to_string())
+                    .collect()
+            } else {
+                ecosystems
+            };
+            let db = Db::open(&dir).map_err(|e| e.to_string())?;
+            let fetched = palisade_vuln::update::update(
+                &db,
+                &base_url,
+                &ecosystems,
+                std::time::Duration::from_secs(timeout),
+            )
+            .map_err(|e| e.to_string())?;
+            let mut failed = false;
+            let mut out = std::io::stdout().lock();
+            for f in fetched {
+                match f.result {
+                    Ok(got) => {
+                        failed |= !got.rejected.is_empty();
+                        let _ = writeln!(
+                            out,
+                            "{}: {} advisories ({} bytes){}",
+                            f.ecosystem,
+                            got.advisories,
+                            f.bytes,
+                            if got.rejected.is_empty() {
+                                String::new()
+                            } else {
+                                format!(", {} entries refused", got.rejected.len())
+                            }
+                        );
+                    }
+                    Err(e) => {
+                        failed = true;
+                        let _ = writeln!(std::io::stderr(), "palisade: {}: {e}", f.ecosystem);
+                    }
+                }
+            }
+            Ok(ExitCode::from(if failed { 2 } else { 0 }))
         }
         DbCommand::Status {
             format,

@@ -68,3 +68,88 @@ fn status_without_a_database_is_an_error() {
         out(&o)
     );
 }
+
+/// `db update` from a local HTTP server standing in for osv.dev's bucket:
+/// the dump is downloaded and imported; a missing ecosystem is named and
+/// the rest still imports.
+#[test]
+fn update_downloads_and_imports_dumps() {
+    use std::io::Write as _;
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    std::fs::create_dir_all(site.join("Go")).unwrap();
+    {
+        let mut z = zip::ZipWriter::new(std::fs::File::create(site.join("Go/all.zip")).unwrap());
+        let opts = zip::write::SimpleFileOptions::default();
+        let sample = repo().join("crates/palisade-vuln/tests/data/osv-go");
+        let mut names: Vec<_> = std::fs::read_dir(&sample)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .collect();
+        names.sort();
+        for p in names {
+            z.start_file(p.file_name().unwrap().to_str().unwrap(), opts)
+                .unwrap();
+            z.write_all(&std::fs::read(&p).unwrap()).unwrap();
+        }
+        z.finish().unwrap();
+    }
+    // A free port, then python's static file server on it.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut server = std::process::Command::new("python3")
+        .args([
+            "-m",
+            "http.server",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--directory",
+        ])
+        .arg(&site)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("python3 -m http.server");
+    let base = format!("http://127.0.0.1:{port}");
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let db = dir.path().join("db");
+    let o = palisade(
+        &[
+            "db",
+            "--db",
+            db.to_str().unwrap(),
+            "update",
+            "--base-url",
+            &base,
+            "--ecosystem",
+            "Go",
+            "--ecosystem",
+            "Hex",
+        ],
+        dir.path(),
+    );
+    let _ = server.kill();
+    let _ = server.wait();
+    assert_eq!(code(&o), 2, "{}", out(&o));
+    assert!(out(&o).contains("Go: 541 advisories"), "{}", out(&o));
+    assert!(
+        out(&o).contains("Hex") && out(&o).contains("HTTP 404"),
+        "{}",
+        out(&o)
+    );
+    let o = palisade(
+        &["db", "--db", db.to_str().unwrap(), "status", "-f", "json"],
+        dir.path(),
+    );
+    assert_eq!(json(&o)["advisories"], 541);
+}

@@ -25,4 +25,5 @@ pub mod db;
 pub mod matching;
 pub mod osv;
 pub mod severity;
+pub mod update;
 pub mod version;
