@@ -13,7 +13,7 @@ cd "$(dirname "$0")/../.."
 source bench/admission/mixed_load.sh
 DURATION=${DURATION:-20}
 RATES=${RATES:-"500 1000 2000 4000"}
-OHA=${OHA:-$(command -v oha || echo /work/tools/bin/oha)}
+OHA=${OHA:-$(command -v oha || echo "$HOME/.cargo/bin/oha")}
 out=bench/results
 mkdir -p "$out"
 work=$(mktemp -d)

@@ -21,7 +21,7 @@ unset RUST_BACKTRACE RUST_LIB_BACKTRACE
 DURATION=${DURATION:-15}
 RATE=${RATE:-1000}
 COUNTS=${COUNTS:-"0 1 10 50"}
-OHA=${OHA:-$(command -v oha || echo /work/tools/bin/oha)}
+OHA=${OHA:-$(command -v oha || echo "$HOME/.cargo/bin/oha")}
 out=bench/results
 mkdir -p "$out"
 work=$(mktemp -d)

@@ -150,9 +150,12 @@ pub fn run(args: DbArgs) -> CliResult {
                 ));
             };
             let status = db.status().map_err(|e| e.to_string())?;
-            let age_days = status
-                .updated
-                .map(|u| now_secs().saturating_sub(u) / 86_400);
+            let age_days = status.updated.map(|u| {
+                u64::try_from(palisade_core::time::now_unix())
+                    .unwrap_or(0)
+                    .saturating_sub(u)
+                    / 86_400
+            });
             let mut out = std::io::stdout().lock();
             if format == "json" {
                 let _ = writeln!(out, "{}", json(&status, age_days));
@@ -181,12 +184,6 @@ pub fn run(args: DbArgs) -> CliResult {
             Ok(ExitCode::SUCCESS)
         }
     }
-}
-
-fn now_secs() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
 }
 
 fn json(s: &Status, age_days: Option<u64>) -> serde_json::Value {

@@ -201,7 +201,7 @@ impl Db {
             }
             out.advisories = sink.imported;
             let mut meta = txn.open_table(META).map_err(|e| err(e.to_string()))?;
-            let now = now_secs().to_string();
+            let now = palisade_core::time::now_unix().to_string();
             for input in inputs {
                 let key = format!("source\0{}", input.display());
                 meta.insert(key.as_str(), now.as_str())
@@ -279,12 +279,6 @@ impl Db {
             updated,
         })
     }
-}
-
-fn now_secs() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
 }
 
 /// Stores one advisory (its JSON as read, and the parsed form).

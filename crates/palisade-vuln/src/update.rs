@@ -4,7 +4,15 @@
 //! (or a test's local server) can stand in for osv.dev's bucket.
 
 use crate::db::{Db, Error, Imported};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC};
 use std::io::Write;
+
+/// A path segment keeps only RFC 3986's unreserved characters (`Red Hat` → `Red%20Hat`).
+const RESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'.')
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'~');
 use std::time::Duration;
 
 /// osv.dev's public bucket.
@@ -39,18 +47,6 @@ pub struct Fetched {
     pub result: Result<Imported, Error>,
 }
 
-fn percent(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'~') {
-                char::from(b).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
-
 /// Downloads and imports each ecosystem's dump from `base_url`.
 pub fn update(
     db: &Db,
@@ -77,7 +73,7 @@ pub fn update(
         let url = format!(
             "{}/{}/all.zip",
             base_url.trim_end_matches('/'),
-            percent(eco)
+            percent_encoding::utf8_percent_encode(eco, RESERVED)
         );
         let fetched = runtime.block_on(download(&client, &url));
         out.push(match fetched {

@@ -31,7 +31,11 @@ pub(super) enum Shape {
     },
     /// A function call `f(args)`, or an infix operator other than
     /// unification (`a + b` is `plus(a, b)`).
-    Call { args: Vec<Node>, op: Op },
+    Call {
+        args: Vec<Node>,
+        /// `a == b`: unification when it is a whole expression.
+        double_eq: bool,
+    },
     /// `a = b` or `a == b`: OPA's unification (`==` between a rule's
     /// operands is rewritten to `=`).
     Equality { lhs: Box<Node>, rhs: Box<Node> },
@@ -41,17 +45,6 @@ pub(super) enum Shape {
     Composite(Vec<Node>),
     /// `[x | …]`, `{x | …}`, `{k: v | …}`.
     Comprehension,
-}
-
-/// What kind of call a [`Shape::Call`] is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Op {
-    /// A named function.
-    Named,
-    /// An infix operator.
-    Infix,
-    /// `==`, which is unification at the top of an expression.
-    DoubleEq,
 }
 
 /// Names that denote documents rather than local variables.
@@ -127,7 +120,7 @@ impl<'a> Parser<'a> {
         }
         // `a == b` at the top of an expression is unification too.
         if let Shape::Call {
-            op: Op::DoubleEq,
+            double_eq: true,
             args,
         } = lhs.shape
         {
@@ -165,7 +158,7 @@ impl<'a> Parser<'a> {
                 end: rhs.end,
                 shape: Shape::Call {
                     args: vec![lhs, rhs],
-                    op: if op == "==" { Op::DoubleEq } else { Op::Infix },
+                    double_eq: op == "==",
                 },
             };
         }
@@ -248,7 +241,7 @@ impl<'a> Parser<'a> {
                     end: self.prev_end(),
                     shape: Shape::Call {
                         args,
-                        op: Op::Named,
+                        double_eq: false,
                     },
                 };
                 index.clear();

@@ -15,7 +15,7 @@
 //! not. This module writes the same assignments into the source, on the
 //! expression's own line.
 
-use super::expr::{Globals, Node, Op, Parser, Shape};
+use super::expr::{Globals, Node, Parser, Shape};
 use super::rewrite::Edit;
 use super::tokens::{KEYWORDS, Kind, Token};
 use std::collections::HashSet;
@@ -268,10 +268,7 @@ pub(super) fn hoist_out_of_negations(src: &str, tokens: &[Token]) -> Vec<Edit> {
                 h.dynamic_in_term(lhs, &moved);
                 h.dynamic_in_term(rhs, &moved);
             }
-            Shape::Call {
-                args,
-                op: Op::Named | Op::Infix | Op::DoubleEq,
-            } => {
+            Shape::Call { args, .. } => {
                 for a in args {
                     h.dynamic(a, &moved);
                 }

@@ -5,6 +5,7 @@
 //! (`v0.0.0-20191109021931-daa7c04131f5`) are pre-releases and order by
 //! their timestamp.
 
+use super::cmp_digits;
 use std::cmp::Ordering;
 
 /// A valid Go semantic version.
@@ -112,10 +113,6 @@ impl Version {
     }
 }
 
-fn compare_int(x: &str, y: &str) -> Ordering {
-    x.len().cmp(&y.len()).then_with(|| x.cmp(y))
-}
-
 fn compare_prerelease(x: &str, y: &str) -> Ordering {
     if x == y {
         return Ordering::Equal;
@@ -138,7 +135,7 @@ fn compare_prerelease(x: &str, y: &str) -> Ordering {
                 return match (is_num(dx), is_num(dy)) {
                     (true, false) => Ordering::Less,
                     (false, true) => Ordering::Greater,
-                    (true, true) => compare_int(dx, dy),
+                    (true, true) => cmp_digits(dx, dy),
                     (false, false) => dx.cmp(dy),
                 };
             }
@@ -148,9 +145,9 @@ fn compare_prerelease(x: &str, y: &str) -> Ordering {
 
 impl Ord for Version {
     fn cmp(&self, other: &Self) -> Ordering {
-        compare_int(&self.major, &other.major)
-            .then_with(|| compare_int(&self.minor, &other.minor))
-            .then_with(|| compare_int(&self.patch, &other.patch))
+        cmp_digits(&self.major, &other.major)
+            .then_with(|| cmp_digits(&self.minor, &other.minor))
+            .then_with(|| cmp_digits(&self.patch, &other.patch))
             .then_with(|| compare_prerelease(&self.prerelease, &other.prerelease))
     }
 }

@@ -6,12 +6,12 @@
 //! alphabetically; trailing zeros and release qualifiers dropped, so
 //! `1.0.0`, `1` and `1-ga` are one version.
 
+use super::Digits;
 use std::cmp::Ordering;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Item {
-    /// Digits without leading zeros (`0` for zero).
-    Int(String),
+    Int(Digits),
     /// A qualifier, lowercased and unaliased.
     Str(String),
     List(Vec<Item>),
@@ -35,10 +35,6 @@ fn java_cmp(a: &str, b: &str) -> Ordering {
     a.encode_utf16().cmp(b.encode_utf16())
 }
 
-fn compare_numbers(a: &str, b: &str) -> Ordering {
-    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
-}
-
 impl Item {
     fn string(value: &str, followed_by_digit: bool) -> Item {
         let value = match value {
@@ -56,13 +52,12 @@ impl Item {
     }
 
     fn number(digits: &str) -> Item {
-        let d = digits.trim_start_matches('0');
-        Item::Int(if d.is_empty() { "0".into() } else { d.into() })
+        Item::Int(Digits::new(digits))
     }
 
     fn is_null(&self) -> bool {
         match self {
-            Item::Int(d) => d == "0",
+            Item::Int(d) => d.is_zero(),
             Item::Str(s) => comparable_qualifier(s) == RELEASE_INDEX,
             Item::List(l) => l.is_empty(),
         }
@@ -72,7 +67,7 @@ impl Item {
     fn compare(&self, other: Option<&Item>) -> Ordering {
         match (self, other) {
             (Item::Int(d), None) => {
-                if d == "0" {
+                if d.is_zero() {
                     Ordering::Equal
                 } else {
                     Ordering::Greater
@@ -84,7 +79,7 @@ impl Item {
                 .map(|i| i.compare(None))
                 .find(|o| *o != Ordering::Equal)
                 .unwrap_or(Ordering::Equal),
-            (Item::Int(a), Some(Item::Int(b))) => compare_numbers(a, b),
+            (Item::Int(a), Some(Item::Int(b))) => a.cmp(b),
             (Item::Int(_), Some(_)) => Ordering::Greater,
             (Item::Str(_), Some(Item::Int(_) | Item::List(_))) => Ordering::Less,
             (Item::Str(a), Some(Item::Str(b))) => {

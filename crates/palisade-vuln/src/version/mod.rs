@@ -28,6 +28,41 @@ macro_rules! order_by_cmp {
 }
 pub(crate) use order_by_cmp;
 
+/// A non-negative integer of any size, kept as its digits without leading
+/// zeros, ordered numerically: the version numbers every ecosystem here
+/// compares (`007` = `7`, `10` > `9`, and no overflow).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct Digits(String);
+
+impl Digits {
+    /// From ASCII digits (leading zeros dropped; empty is zero).
+    pub(crate) fn new(digits: &str) -> Self {
+        let d = digits.trim_start_matches('0');
+        Digits(if d.is_empty() { "0".into() } else { d.into() })
+    }
+
+    pub(crate) fn is_zero(&self) -> bool {
+        self.0 == "0"
+    }
+}
+
+/// Orders two digit strings that have no leading zeros numerically.
+pub(crate) fn cmp_digits(a: &str, b: &str) -> Ordering {
+    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
+}
+
+impl Ord for Digits {
+    fn cmp(&self, other: &Self) -> Ordering {
+        cmp_digits(&self.0, &other.0)
+    }
+}
+
+impl PartialOrd for Digits {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
 pub mod apk;
 pub mod cargo;
 pub mod dpkg;

@@ -5,12 +5,12 @@
 //! numerically and before text, text case-insensitively; build metadata
 //! ignored.
 
+use super::Digits;
 use std::cmp::Ordering;
 
 #[derive(Debug, Clone)]
 enum Label {
-    /// Digits without leading zeros.
-    Num(String),
+    Num(Digits),
     /// Text, lowercased.
     Text(String),
 }
@@ -18,8 +18,8 @@ enum Label {
 /// A NuGet version.
 #[derive(Debug, Clone)]
 pub struct Version {
-    /// Major, minor, patch and revision, as digits without leading zeros.
-    numbers: [String; 4],
+    /// Major, minor, patch and revision.
+    numbers: [Digits; 4],
     release: Vec<Label>,
 }
 
@@ -28,14 +28,13 @@ pub struct Version {
 #[error("invalid NuGet version: {0:?}")]
 pub struct Error(pub String);
 
-fn digits(s: &str) -> Option<String> {
+fn digits(s: &str) -> Option<Digits> {
     if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let d = s.trim_start_matches('0');
     // NuGet's parts are Int32.
-    let d = if d.is_empty() { "0" } else { d };
-    (d.len() < 10 || (d.len() == 10 && d <= "2147483647")).then(|| d.to_string())
+    let d = Digits::new(s);
+    (d <= Digits::new("2147483647")).then_some(d)
 }
 
 impl Version {
@@ -57,7 +56,7 @@ impl Version {
         if parts.is_empty() || parts.len() > 4 {
             return Err(bad());
         }
-        let mut nums: [String; 4] = Default::default();
+        let mut nums: [Digits; 4] = std::array::from_fn(|_| Digits::new("0"));
         for (slot, part) in nums
             .iter_mut()
             .zip(parts.iter().copied().chain(std::iter::repeat("0")))
@@ -91,14 +90,10 @@ fn valid_ident(p: &str) -> bool {
     !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
 
-fn num_cmp(a: &str, b: &str) -> Ordering {
-    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
-}
-
 impl Ord for Version {
     fn cmp(&self, other: &Self) -> Ordering {
         for (a, b) in self.numbers.iter().zip(&other.numbers) {
-            match num_cmp(a, b) {
+            match a.cmp(b) {
                 Ordering::Equal => {}
                 o => return o,
             }
@@ -114,7 +109,7 @@ impl Ord for Version {
                 (None, None) => Ordering::Equal,
                 (None, Some(_)) => Ordering::Less,
                 (Some(_), None) => Ordering::Greater,
-                (Some(Label::Num(a)), Some(Label::Num(b))) => num_cmp(a, b),
+                (Some(Label::Num(a)), Some(Label::Num(b))) => a.cmp(b),
                 (Some(Label::Num(_)), Some(Label::Text(_))) => Ordering::Less,
                 (Some(Label::Text(_)), Some(Label::Num(_))) => Ordering::Greater,
                 (Some(Label::Text(a)), Some(Label::Text(b))) => a.cmp(b),

@@ -6,34 +6,7 @@ use regex::Regex;
 use std::cmp::Ordering;
 use std::sync::OnceLock;
 
-/// A number of any size, kept as its digits (no leading zeros).
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Num(String);
-
-impl Num {
-    fn new(digits: &str) -> Self {
-        let d = digits.trim_start_matches('0');
-        Num(if d.is_empty() { "0".into() } else { d.into() })
-    }
-    fn is_zero(&self) -> bool {
-        self.0 == "0"
-    }
-}
-
-impl Ord for Num {
-    fn cmp(&self, other: &Self) -> Ordering {
-        self.0
-            .len()
-            .cmp(&other.0.len())
-            .then_with(|| self.0.cmp(&other.0))
-    }
-}
-
-impl PartialOrd for Num {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
+use super::Digits as Num;
 
 /// One segment of a local version: numbers sort after strings.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

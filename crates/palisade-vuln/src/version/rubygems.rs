@@ -3,14 +3,14 @@
 //! letter segment making a pre-release, trailing zeros of the release and
 //! of the pre-release part not significant.
 
+use super::Digits;
 use regex::Regex;
 use std::cmp::Ordering;
 use std::sync::OnceLock;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Segment {
-    /// Digits without leading zeros (`0` for zero).
-    Num(String),
+    Num(Digits),
     Str(String),
 }
 
@@ -41,7 +41,7 @@ fn pattern() -> &'static Regex {
 }
 
 fn is_zero(s: &Segment) -> bool {
-    matches!(s, Segment::Num(n) if n == "0")
+    matches!(s, Segment::Num(n) if n.is_zero())
 }
 
 fn drop_trailing_zeros(mut v: Vec<Segment>) -> Vec<Segment> {
@@ -85,8 +85,7 @@ impl Version {
             }
             let part = text.get(start..i).unwrap_or("");
             segments.push(if digits {
-                let d = part.trim_start_matches('0');
-                Segment::Num(if d.is_empty() { "0".into() } else { d.into() })
+                Segment::Num(Digits::new(part))
             } else {
                 Segment::Str(part.to_string())
             });
@@ -114,7 +113,7 @@ impl Ord for Version {
         if self.text == other.text || self.canonical == other.canonical {
             return Ordering::Equal;
         }
-        let zero = Segment::Num("0".into());
+        let zero = Segment::Num(Digits::new("0"));
         for i in 0..self.canonical.len().max(other.canonical.len()) {
             let l = self.canonical.get(i).unwrap_or(&zero);
             let r = other.canonical.get(i).unwrap_or(&zero);
@@ -122,9 +121,7 @@ impl Ord for Version {
                 _ if l == r => {}
                 (Segment::Str(_), Segment::Num(_)) => return Ordering::Less,
                 (Segment::Num(_), Segment::Str(_)) => return Ordering::Greater,
-                (Segment::Num(a), Segment::Num(b)) => {
-                    return a.len().cmp(&b.len()).then_with(|| a.cmp(b));
-                }
+                (Segment::Num(a), Segment::Num(b)) => return a.cmp(b),
                 (Segment::Str(a), Segment::Str(b)) => return a.cmp(b),
             }
         }

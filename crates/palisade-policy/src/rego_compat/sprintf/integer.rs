@@ -4,18 +4,10 @@ use super::text::{is_print, push_escaped};
 use super::{Arg, Spec, bad_verb, pad, push_n};
 use std::fmt::Write as _;
 
-#[allow(clippy::too_many_arguments)]
-pub(super) fn fmt_integer(
-    out: &mut String,
-    neg: bool,
-    dec: String,
-    u: u64,
-    a: &Arg,
-    verb: char,
-    s: &Spec,
-) {
+pub(super) fn fmt_integer(out: &mut String, n: i64, a: &Arg, verb: char, s: &Spec) {
+    let (neg, u) = (n < 0, n.unsigned_abs());
     match verb {
-        'v' | 'd' => fmt_digits(out, neg, &dec, 10, verb, s),
+        'v' | 'd' => fmt_digits(out, neg, &u.to_string(), 10, verb, s),
         'b' => fmt_digits(out, neg, &format!("{u:b}"), 2, verb, s),
         'o' | 'O' => fmt_digits(out, neg, &format!("{u:o}"), 8, verb, s),
         'x' => fmt_digits(out, neg, &format!("{u:x}"), 16, verb, s),

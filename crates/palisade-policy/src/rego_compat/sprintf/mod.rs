@@ -51,9 +51,9 @@ impl Arg {
             Value::Number(n) => {
                 if let Some(i) = n.as_i64() {
                     Arg::Int(i)
-                } else if let (false, Some(f)) = (n.is_integer(), n.as_f64()) {
-                    Arg::Float(f)
                 } else if let Some(f) = n.as_f64() {
+                    // A fraction, or an integer too large for int64 that
+                    // an f64 holds (OPA reads `1e21`-like text so too).
                     Arg::Float(f)
                 } else {
                     Arg::Big(n.format_decimal())
@@ -351,15 +351,7 @@ fn print_arg(out: &mut String, a: &Arg, verb: char, s: &Spec) {
         _ => {}
     }
     match a {
-        Arg::Int(n) => fmt_integer(
-            out,
-            *n < 0,
-            n.unsigned_abs().to_string(),
-            n.unsigned_abs(),
-            a,
-            verb,
-            s,
-        ),
+        Arg::Int(n) => fmt_integer(out, *n, a, verb, s),
         Arg::Big(d) => {
             let neg = d.starts_with('-');
             let digits = d.trim_start_matches('-').to_string();
